@@ -1,0 +1,1 @@
+"""gan-viz: see how GANs learn."""

@@ -1,0 +1,49 @@
+"""`gan-viz`: the engine from the command line. Each sub-command lives in its own module and
+registers itself in COMMANDS; `main` routes and turns a ConfigError into one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from gan_viz.config import ConfigError
+
+# name -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
+COMMANDS: dict[str, tuple[str, str]] = {
+    "train": ("gan_viz.cli.train", "train a toy GAN headless and write its results"),
+    "targets": ("gan_viz.cli.listing", "list the target distributions"),
+    "objectives": ("gan_viz.cli.listing", "list the GAN objectives"),
+    "presets": ("gan_viz.cli.listing", "list the named presets"),
+}
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable]]:
+    import importlib
+
+    parser = argparse.ArgumentParser(prog="gan-viz", description="See how GANs learn.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    runners = {}
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p, name)
+        runners[name] = module.run
+    return parser, runners
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, runners = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return runners[args.command](args)
+    except ConfigError as err:
+        print(f"gan-viz {args.command}: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gan-viz: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

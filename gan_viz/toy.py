@@ -1,0 +1,345 @@
+"""A toy GAN run: a 1-D or 2-D target, MLP nets, Algorithm 1, measurements and history.
+
+This is the engine object the playground, the CLI and the sweeps drive:
+
+    run = ToyGAN(RunConfig(target=TargetConfig("ring8")))
+    run.train(1000)            # iterations; a metric row + snapshot every cadence.record_every
+    run.step_d(); run.step_g() # single moves of the game
+    snap = run.snapshot()      # where the game stands now, as numpy
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from scipy import special
+
+from gan_viz.config import ConfigError, RunConfig, validate
+from gan_viz.device import resolve_device
+from gan_viz.history import History
+from gan_viz.measure import (
+    DensityMeter,
+    default_bandwidth,
+    default_grid,
+    mode_metrics,
+    wasserstein1,
+)
+from gan_viz.nets import build_nets
+from gan_viz.objectives import value_fn
+from gan_viz.snapshot import Snapshot
+from gan_viz.targets import make_target
+from gan_viz.train import Diverged, GameTrainer
+
+RESET_SECTIONS = ("target", "noise", "nets", "seed", "device")  # changes that need a new run
+N_ARROWS = 200  # fake samples that carry a gradient arrow in a snapshot
+Z_LINE_POINTS = 41  # points of the z-line drawn under the 1-D plot
+
+
+class NeedsReset(ConfigError):
+    """A change of target, noise, networks, seed or device: only a new run can take it."""
+
+    def __init__(self, sections: list[str]):
+        self.sections = sections
+        super().__init__(
+            ", ".join(sections), "a change", "a reset: these settings shape the networks"
+        )
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, default=lambda a: np.asarray(a).tolist())
+
+
+def config_json(cfg: RunConfig, resolved_target_params: dict | None = None) -> str:
+    """Every setting as JSON, with the target's parameters after defaults were applied."""
+    data = cfg.to_dict()
+    if resolved_target_params is not None:
+        data["target"]["params"] = resolved_target_params
+    return json.dumps(data, indent=2, default=lambda a: np.asarray(a).tolist())
+
+
+def z_quantiles(prior: str, n: int) -> np.ndarray:
+    """The (i + 1/2)/n quantiles of the 1-D prior: a noise-free stand-in for n samples."""
+    u = (np.arange(n) + 0.5) / n
+    return special.ndtri(u) if prior == "normal" else 2 * u - 1
+
+
+class ToyGAN:
+    def __init__(self, cfg: RunConfig):
+        self.cfg = validate(cfg)
+        self.target = make_target(cfg.target)
+        self.device = resolve_device(cfg.device)
+        self.dim, self.z_dim = self.target.dim, cfg.noise.dim
+        self.noise_gen = torch.Generator(device=self.device).manual_seed(cfg.seed)
+        self.data_rng = np.random.default_rng([cfg.seed, 1])
+        G, D = build_nets(cfg.nets, self.z_dim, self.dim, torch.Generator().manual_seed(cfg.seed))
+        self.trainer = GameTrainer(
+            G.to(self.device),
+            D.to(self.device),
+            self._sample_real,
+            self._sample_z,
+            cfg.objective,
+            cfg.optim,
+            self.noise_gen,
+        )
+        self._set_cadence()
+        self.history = History(cfg.cadence.max_snapshots)
+        self.diverged: str | None = None
+        self.seconds_training = 0.0  # wall time inside train(), for iterations per second
+        self._train_start: float | None = None
+        self._last_good = self._weights()
+        self.record()
+
+    # --- sampling --------------------------------------------------------------------------------
+
+    def _sample_real(self, m: int) -> torch.Tensor:
+        return torch.from_numpy(self.target.sample(m, self.data_rng)).float().to(self.device)
+
+    def _sample_z(self, m: int) -> torch.Tensor:
+        shape = (m, self.z_dim)
+        if self.cfg.noise.prior == "normal":
+            return torch.randn(shape, generator=self.noise_gen, device=self.device)
+        return 2 * torch.rand(shape, generator=self.noise_gen, device=self.device) - 1
+
+    def _set_cadence(self) -> None:
+        """Fixed evaluation sets: the same z and real points at every record, so drawn samples
+        move smoothly from frame to frame instead of jittering."""
+        c = self.cfg.cadence
+        self.grid = default_grid(self.target, c.grid)
+        self.h = default_bandwidth(self.grid)
+        self.meter = DensityMeter(self.target, self.grid, self.h)
+        eval_rng = np.random.default_rng([self.cfg.seed, 2])
+        n = c.eval_samples
+        self.real_eval = self.target.sample(n, eval_rng)
+        if self.z_dim == 1:
+            z = z_quantiles(self.cfg.noise.prior, n)[:, None]
+            self._show_order = eval_rng.permutation(n)  # quantiles are sorted: show a mix
+        else:
+            gen = torch.Generator().manual_seed(self.cfg.seed + 7)
+            z = torch.randn(n, self.z_dim, generator=gen).numpy()
+            if self.cfg.noise.prior == "uniform":
+                z = 2 * torch.rand(n, self.z_dim, generator=gen).numpy() - 1
+            self._show_order = np.arange(n)
+        self.z_eval = torch.from_numpy(z).float().to(self.device)
+        self.real_eval_t = torch.from_numpy(self.real_eval).float().to(self.device)
+        self.grid_t = torch.from_numpy(self.grid.points()).float().to(self.device)
+
+    # --- the game --------------------------------------------------------------------------------
+
+    @property
+    def step_count(self) -> int:
+        return self.trainer.iteration
+
+    def step_d(self) -> None:
+        """One D step (the inner loop of Algorithm 1), then a record."""
+        self._guarded(lambda: self.trainer.step_d())
+        self.record()
+
+    def step_g(self) -> None:
+        """One G step with D fixed, then a record."""
+        self._guarded(lambda: self.trainer.step_g())
+        self.record()
+
+    def train(self, n: int, should_stop: Callable[[], bool] | None = None) -> int:
+        """Run up to n iterations; returns how many ran. Stops early on divergence or when
+        should_stop() says so (checked between iterations)."""
+        every = self.cfg.cadence.record_every
+        done = 0
+        start = self._train_start = time.perf_counter()
+        try:
+            while done < n and self.diverged is None:
+                if should_stop is not None and should_stop():
+                    break
+                record_now = (self.trainer.iteration + 1) % every == 0
+                stats = record_now or done == n - 1
+                self._guarded(lambda s=stats: self.trainer.step(stats=s))
+                done += 1
+                if record_now and self.diverged is None:
+                    self.record()
+            if self.diverged is None:
+                self._guarded(self.trainer.check_finite)
+        finally:
+            self.seconds_training += time.perf_counter() - start
+            self._train_start = None
+        return done
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        if self.diverged is not None:
+            return
+        try:
+            action()
+        except (Diverged, RuntimeError, ValueError) as err:
+            self.diverged = f"diverged at iteration {self.trainer.iteration}: {err}"
+
+    def update(self, cfg: RunConfig) -> None:
+        """Apply changed settings mid-run. Objective, optimisation and cadence change from the
+        next step on; target, noise, networks, seed or device raise NeedsReset."""
+        validate(cfg)
+        changed = [
+            s
+            for s in RESET_SECTIONS
+            if _canonical(
+                dataclasses.asdict(self.cfg)[s]
+                if s not in ("seed", "device")
+                else getattr(self.cfg, s)
+            )
+            != _canonical(
+                dataclasses.asdict(cfg)[s] if s not in ("seed", "device") else getattr(cfg, s)
+            )
+        ]
+        if changed:
+            raise NeedsReset(changed)
+        self.trainer.update(cfg.objective, cfg.optim)
+        old_cadence, self.cfg = self.cfg.cadence, cfg
+        self.history.max_snapshots = cfg.cadence.max_snapshots
+        if (old_cadence.grid, old_cadence.eval_samples) != (
+            cfg.cadence.grid,
+            cfg.cadence.eval_samples,
+        ):
+            self._set_cadence()
+
+    # --- measuring -------------------------------------------------------------------------------
+
+    def d_prob(self, x: torch.Tensor, std_from: torch.Tensor | None = None) -> torch.Tensor:
+        """D(x) in (0, 1) at each point (packing: each point judged with copies of itself)."""
+        D = self.trainer.D
+        v = D(x.repeat_interleave(D.pack, 0), std_from=std_from)
+        return self.trainer.objective.d_prob(v)
+
+    def sample(self, n: int, seed: int | None = None) -> np.ndarray:
+        """n fresh samples of the current generator, (n, dim) float32."""
+        gen = torch.Generator(device=self.device).manual_seed(
+            self.cfg.seed + 11 if seed is None else seed
+        )
+        shape = (n, self.z_dim)
+        with torch.no_grad():
+            if self.cfg.noise.prior == "normal":
+                z = torch.randn(shape, generator=gen, device=self.device)
+            else:
+                z = 2 * torch.rand(shape, generator=gen, device=self.device) - 1
+            return self.trainer.G(z).float().cpu().numpy()
+
+    def record(self) -> Snapshot | None:
+        """Measure now; append a metric row and a snapshot to the history."""
+        if self.diverged is not None:
+            return None
+        self._guarded(self.trainer.check_finite)
+        if self.diverged is not None:
+            return None
+        snap = self.snapshot()
+        seconds = self.seconds_training
+        if self._train_start is not None:
+            seconds += time.perf_counter() - self._train_start
+        row = {
+            "step": snap.step,
+            "d_updates": snap.d_updates,
+            "g_updates": snap.g_updates,
+            "seconds": seconds,
+            **snap.metrics,
+        }
+        self.history.add_row(row)
+        self.history.add_snapshot(snap)
+        self._last_good = self._weights()
+        return snap
+
+    def snapshot(self) -> Snapshot:
+        """Where the game stands now, as numpy (see gan_viz.snapshot)."""
+        t, G, D = self.trainer, self.trainer.G, self.trainer.D
+        with torch.no_grad():
+            fake_t = G(self.z_eval)
+            fake = fake_t.float().cpu().numpy()
+            std_ref = fake_t[: self.cfg.optim.batch] if D.minibatch_std else None
+            d_real = self.d_prob(self.real_eval_t, std_ref)
+            d_fake = self.d_prob(fake_t, std_ref)
+            d_grid = self.d_prob(self.grid_t, std_ref).float().cpu().numpy()
+            v = float(value_fn(d_real, d_fake))
+        dens = self.meter.measure(fake)
+        metrics = {
+            "js": dens.js,
+            "kl": dens.kl,
+            "rkl": dens.rkl,
+            "w1": wasserstein1(fake, self.real_eval),
+            "v": v if t.objective.prob_is_dstar else float("nan"),
+            "c": -np.log(4.0) + 2.0 * dens.js,
+            "d_real": float(d_real.mean()),
+            "d_fake": float(d_fake.mean()),
+            "outside_g": dens.outside_g,
+        }
+        for key, value in t.scalar_stats().items():
+            metrics.setdefault(key if key not in ("d_real", "d_fake") else f"batch_{key}", value)
+        show = self._show_order[: self.cfg.cadence.show_samples]
+        snap = Snapshot(
+            step=t.iteration,
+            d_updates=t.d_updates,
+            g_updates=t.g_updates,
+            real=self.real_eval[show].astype(np.float32),
+            fake=fake[show],
+            axes=list(self.grid.axes),
+            d=d_grid.reshape(self.grid.shape),
+            p_data=dens.p_data,
+            p_g=dens.p_g,
+            d_star=dens.d_star,
+            h=self.h,
+            metrics=metrics,
+        )
+        if self.target.modes is not None:
+            mm = mode_metrics(fake[:2500], self.target.modes)
+            metrics.update(modes=mm["modes"], hq=mm["hq"], mode_kl=mm["mode_kl"])
+            snap.mode_counts = mm["counts"]
+            snap.mode_centres = self.target.modes.centres
+        self._mapping(snap)
+        snap.g_arrows = self._g_arrows(fake_t[show[:N_ARROWS]])
+        return snap
+
+    def _mapping(self, snap: Snapshot) -> None:
+        """The z -> x picture: mapping lines (1-D) or G's image of a z-grid (2-D, z <= 2)."""
+        prior = self.cfg.noise.prior
+        span = 1.0 if prior == "uniform" else 2.5
+        with torch.no_grad():
+            if self.dim == 1 and self.z_dim == 1:
+                z = z_quantiles(prior, Z_LINE_POINTS)
+                x = self.trainer.G(torch.from_numpy(z).float()[:, None].to(self.device))
+                snap.z_line, snap.x_line = z, x[:, 0].float().cpu().numpy()
+            elif self.dim == 2 and self.z_dim <= 2:
+                ticks = np.linspace(-span, span, 11)
+                fine = np.linspace(-span, span, 60)
+                if self.z_dim == 1:
+                    lines = fine[None, :, None]
+                else:
+                    a, b = np.meshgrid(ticks, fine, indexing="ij")  # (11, 60)
+                    lines = np.concatenate([np.stack([a, b], -1), np.stack([b, a], -1)])
+                z = torch.from_numpy(lines.reshape(-1, self.z_dim)).float().to(self.device)
+                x = self.trainer.G(z).float().cpu().numpy()
+                snap.z_grid = x.reshape(lines.shape[0], lines.shape[1], 2)
+
+    def _g_arrows(self, fake: torch.Tensor) -> np.ndarray:
+        """-d(G's loss)/dx at fake samples: where G's gradient pushes each sample."""
+        x = fake.detach().clone().requires_grad_(True)
+        D, obj = self.trainer.D, self.trainer.objective
+        v = D(x.repeat_interleave(D.pack, 0))
+        (grad,) = torch.autograd.grad(obj.g_loss(v) * len(v), x)
+        return (-grad).float().cpu().numpy()
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def _weights(self) -> dict:
+        return {
+            "G": copy.deepcopy({k: v.cpu() for k, v in self.trainer.G.state_dict().items()}),
+            "D": copy.deepcopy({k: v.cpu() for k, v in self.trainer.D.state_dict().items()}),
+        }
+
+    def weights(self) -> dict:
+        """State dicts of G and D: the current ones, or the last finite ones after a divergence."""
+        return self._last_good if self.diverged else self._weights()
+
+    def load_weights(self, weights: dict) -> None:
+        self.trainer.G.load_state_dict(weights["G"])
+        self.trainer.D.load_state_dict(weights["D"])
+
+    def config_json(self) -> str:
+        return config_json(self.cfg, self.target.params)

@@ -1,0 +1,294 @@
+"""Algorithm 1 of Goodfellow et al. 2014, one step at a time, for any G, D and data.
+
+    for each iteration:
+        k times: sample m noise z and m data x; ascend D on V (here: descend D's loss)
+        once:    sample m noise z; descend G on its loss
+
+`simultaneous=True` instead takes one gradient step on D and G from the same point, the
+single-step gradient method of Nowozin et al. 2016 (Algorithm 1 there).
+
+The trainer knows nothing about targets or pixels: it takes a `sample_real(m)` and a
+`sample_z(m)` function. The toy runs (gan_viz.toy) and image mode both drive it.
+
+Speed notes (it must be at least as fast as a plain torch loop of the same maths):
+D's step scores real and fake in one forward pass, G's sample is drawn without a graph in D's
+step, and D's weights ask for no gradients during G's step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+from torch.func import functional_call
+
+from gan_viz.config import ObjectiveConfig, OptimConfig
+from gan_viz.objectives import OBJECTIVES, Objective
+
+Tensor = torch.Tensor
+
+
+def make_optimizer(params, lr: float, cfg: OptimConfig) -> torch.optim.Optimizer:
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(cfg.beta1, cfg.beta2))
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=cfg.momentum)
+    return torch.optim.RMSprop(params, lr=lr, momentum=cfg.momentum)
+
+
+def grad_norm(params) -> Tensor:
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        return torch.zeros(())
+    return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+
+
+class Diverged(RuntimeError):
+    """A loss or a weight became NaN or infinite."""
+
+
+class GameTrainer:
+    """The minimax game between G and D, advanced by D steps, G steps or whole iterations.
+
+    `stats` after a step holds tensors (no device sync): loss_d, loss_g, d_real, d_fake,
+    grad_d, grad_g. Counters: `iteration`, `d_updates`, `g_updates`.
+    """
+
+    def __init__(
+        self,
+        G: nn.Module,
+        D: nn.Module,
+        sample_real: Callable[[int], Tensor],
+        sample_z: Callable[[int], Tensor],
+        objective: ObjectiveConfig,
+        optim: OptimConfig,
+        generator: torch.Generator,
+    ):
+        self.G, self.D = G, D
+        self.sample_real, self.sample_z = sample_real, sample_z
+        self.generator = generator
+        self.iteration = self.d_updates = self.g_updates = 0
+        self.stats: dict[str, Tensor] = {}
+        self.objective_cfg = objective
+        self.optim_cfg = optim
+        self.opt_d = make_optimizer(D.parameters(), optim.lr_d, optim)
+        self.opt_g = make_optimizer(G.parameters(), optim.lr_g, optim)
+
+    # --- settings that may change mid-run -----------------------------------------------------
+
+    @property
+    def objective(self) -> Objective:
+        return OBJECTIVES[self.objective_cfg.name]
+
+    def update(self, objective: ObjectiveConfig | None = None, optim: OptimConfig | None = None):
+        """Apply new objective/optimisation settings from the next step on; the run goes on.
+
+        Learning rates, betas and momentum change in place (optimiser state kept); a different
+        optimiser starts with fresh state.
+        """
+        if objective is not None:
+            self.objective_cfg = objective
+        if optim is not None:
+            if optim.optimizer != self.optim_cfg.optimizer:
+                self.opt_d = make_optimizer(self.D.parameters(), optim.lr_d, optim)
+                self.opt_g = make_optimizer(self.G.parameters(), optim.lr_g, optim)
+            else:
+                for opt, lr in ((self.opt_d, optim.lr_d), (self.opt_g, optim.lr_g)):
+                    for group in opt.param_groups:
+                        group["lr"] = lr
+                        if "betas" in group:
+                            group["betas"] = (optim.beta1, optim.beta2)
+                        if "momentum" in group:
+                            group["momentum"] = optim.momentum
+            self.optim_cfg = optim
+
+    # --- pieces of the game ----------------------------------------------------------------------
+
+    def noise_std(self) -> float:
+        """Instance noise std now: linear annealing to 0 over `instance_noise_anneal` steps."""
+        o = self.objective_cfg
+        if o.instance_noise <= 0:
+            return 0.0
+        if o.instance_noise_anneal <= 0:
+            return o.instance_noise
+        return o.instance_noise * max(0.0, 1.0 - self.iteration / o.instance_noise_anneal)
+
+    def _blur(self, x: Tensor) -> Tensor:
+        std = self.noise_std()
+        if std == 0.0:
+            return x
+        noise = torch.randn(x.shape, generator=self.generator, device=x.device, dtype=x.dtype)
+        return x + std * noise
+
+    def _d_loss(
+        self, real: Tensor, fake: Tensor, D: Callable[..., Tensor] | None = None
+    ) -> tuple[Tensor, Tensor, Tensor]:
+        """D's loss with its penalties, and D's logits on real and fake."""
+        D = D or self.D
+        obj, o = self.objective, self.objective_cfg
+        real, fake = self._blur(real), self._blur(fake)
+        if o.r1_gamma > 0:
+            real = real.detach().requires_grad_(True)
+        m = len(real) // self.D.pack
+        if getattr(self.D, "minibatch_std", False):
+            v_real, v_fake = D(real), D(fake)
+        else:
+            v = D(torch.cat([real, fake]))
+            v_real, v_fake = v[:m], v[m:]
+        label = o.label_smoothing if obj.uses_labels else 1.0
+        loss = obj.d_loss(v_real, v_fake, label)
+        if o.r1_gamma > 0:
+            (g,) = torch.autograd.grad(v_real.sum(), real, create_graph=True)
+            loss = loss + 0.5 * o.r1_gamma * g.pow(2).sum(dim=1).mean() * self.D.pack
+        if obj.gradient_penalty:
+            eps = torch.rand(len(real), 1, generator=self.generator, device=real.device)
+            mix = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
+            (g,) = torch.autograd.grad(D(mix).sum(), mix, create_graph=True)
+            g = g.reshape(len(g) // self.D.pack, -1)
+            loss = loss + o.gp_lambda * ((g.norm(dim=1) - 1) ** 2).mean()
+        return loss, v_real, v_fake
+
+    def _g_loss(
+        self, fake: Tensor, real: Tensor | None = None, D: Callable[..., Tensor] | None = None
+    ) -> Tensor:
+        D = D or self.D
+        if self.objective_cfg.feature_matching:
+            # Feature matching: || E f(x) - E f(G(z)) ||^2 on D's last hidden layer
+            # (Salimans et al. 2016, Sec. 3.1).
+            real = self.sample_real(len(fake)) if real is None else real
+            f_real = self.D.features(self._blur(real)).mean(0).detach()
+            return (f_real - self.D.features(self._blur(fake)).mean(0)).pow(2).sum()
+        return self.objective.g_loss(D(self._blur(fake)))
+
+    def _unrolled_g_loss(self, fake: Tensor) -> Tensor:
+        """G's loss against D after u more D steps taken on a copy (Metz et al. 2016, Eq. 5-7).
+
+        The copy takes plain gradient steps with D's learning rate, and G's gradient flows back
+        through them (create_graph), so G sees how D would answer its move. The real D and its
+        optimiser are untouched.
+        """
+        params = {k: v for k, v in self.D.named_parameters()}
+        lr = self.optim_cfg.lr_d
+        for _ in range(self.objective_cfg.unrolled_steps):
+            real = self.sample_real(len(fake))
+
+            def d_fn(x, p=params):
+                return functional_call(self.D, p, (x,))
+
+            loss, _, _ = self._d_loss(real, fake, D=d_fn)
+            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
+            params = {k: v - lr * g for (k, v), g in zip(params.items(), grads, strict=True)}
+        return self._g_loss(fake, D=lambda x: functional_call(self.D, params, (x,)))
+
+    # --- steps -----------------------------------------------------------------------------------
+
+    def step_d(self, stats: bool = True) -> None:
+        """One gradient step of D on a fresh minibatch of m real and m generated samples."""
+        m = self.optim_cfg.batch
+        real = self.sample_real(m)
+        with torch.no_grad():
+            fake = self.G(self.sample_z(m))
+        loss, v_real, v_fake = self._d_loss(real, fake)
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        if stats:
+            self._d_stats(loss, v_real, v_fake)
+        self.opt_d.step()
+        if self.objective.clip:
+            c = self.objective_cfg.clip
+            with torch.no_grad():
+                for p in self.D.parameters():
+                    p.clamp_(-c, c)
+        self.d_updates += 1
+
+    def step_g(self, stats: bool = True) -> None:
+        """One gradient step of G on a fresh minibatch of m noise samples; D is held fixed."""
+        m = self.optim_cfg.batch
+        self.D.requires_grad_(False)
+        try:
+            fake = self.G(self.sample_z(m))
+            if self.objective_cfg.unrolled_steps > 0:
+                self.D.requires_grad_(True)
+                loss = self._unrolled_g_loss(fake)
+            else:
+                loss = self._g_loss(fake)
+            self.opt_g.zero_grad(set_to_none=True)
+            loss.backward()
+        finally:
+            self.D.requires_grad_(True)
+        self.D.zero_grad(set_to_none=True)
+        if stats:
+            self.stats["loss_g"] = loss.detach()
+            self.stats["grad_g"] = grad_norm(self.G.parameters())
+        self.opt_g.step()
+        self.g_updates += 1
+
+    def step_simultaneous(self, stats: bool = True) -> None:
+        """D and G both step from the same point, on the same minibatch (f-GAN's Algorithm 1)."""
+        m = self.optim_cfg.batch
+        real = self.sample_real(m)
+        fake = self.G(self.sample_z(m))
+        loss_d, v_real, v_fake = self._d_loss(real, fake.detach())
+        d_params, g_params = list(self.D.parameters()), list(self.G.parameters())
+        grads_d = torch.autograd.grad(loss_d, d_params)
+        loss_g = self._g_loss(fake, real)
+        grads_g = torch.autograd.grad(loss_g, g_params)
+        for p, g in zip(d_params + g_params, grads_d + grads_g, strict=True):
+            p.grad = g
+        if stats:
+            self._d_stats(loss_d, v_real, v_fake)
+            self.stats["loss_g"] = loss_g.detach()
+            self.stats["grad_g"] = grad_norm(g_params)
+        self.opt_d.step()
+        self.opt_g.step()
+        if self.objective.clip:
+            with torch.no_grad():
+                for p in d_params:
+                    p.clamp_(-self.objective_cfg.clip, self.objective_cfg.clip)
+        self.d_updates += 1
+        self.g_updates += 1
+
+    def step(self, stats: bool = True) -> None:
+        """One iteration of Algorithm 1: k D steps then the G steps (or one simultaneous step)."""
+        o = self.optim_cfg
+        if o.simultaneous:
+            self.step_simultaneous(stats)
+        else:
+            for i in range(o.d_steps):
+                self.step_d(stats and i == o.d_steps - 1)
+            for i in range(o.g_steps):
+                self.step_g(stats and i == o.g_steps - 1)
+        self.iteration += 1
+
+    def _d_stats(self, loss: Tensor, v_real: Tensor, v_fake: Tensor) -> None:
+        prob = self.objective.d_prob
+        self.stats["loss_d"] = loss.detach()
+        self.stats["d_real"] = prob(v_real.detach()).mean()
+        self.stats["d_fake"] = prob(v_fake.detach()).mean()
+        self.stats["grad_d"] = grad_norm(self.D.parameters())
+
+    # --- health ----------------------------------------------------------------------------------
+
+    def check_finite(self) -> None:
+        """Raise Diverged naming what went wrong if a loss or weight is NaN or infinite."""
+        for key in ("loss_d", "loss_g"):
+            value = self.stats.get(key)
+            if value is not None and not bool(torch.isfinite(value)):
+                raise Diverged(f"{key} became {float(value)}")
+        for net_name, net in (("D", self.D), ("G", self.G)):
+            for name, p in net.named_parameters():
+                if not bool(torch.isfinite(p).all()):
+                    raise Diverged(f"a weight of {net_name} ({name}) became NaN or infinite")
+
+    def scalar_stats(self) -> dict[str, float]:
+        """The latest step's statistics as Python floats (one device sync)."""
+        keys = [
+            k
+            for k in ("loss_d", "loss_g", "d_real", "d_fake", "grad_d", "grad_g")
+            if k in self.stats
+        ]
+        if not keys:
+            return {}
+        values = torch.stack([self.stats[k].float().reshape(()) for k in keys]).cpu().tolist()
+        return dict(zip(keys, values, strict=True))

@@ -73,9 +73,10 @@ class OptimConfig:
 
 @dataclass(frozen=True)
 class CadenceConfig:
-    record_every: int = 10  # iterations between metric rows (and stored snapshots)
+    record_every: int = 10  # iterations between metric rows (JS, KL, V, losses, modes...)
+    snapshot_every: int = 0  # iterations between full snapshots kept; 0 = with every row
     eval_samples: int = 10000  # generated samples (and real ones) behind each metric row
-    grid: int = 0  # grid points per axis for densities and D(x); 0 = 512 in 1-D, 160 in 2-D
+    grid: int = 0  # grid points per axis for densities and D(x); 0 = 512 in 1-D, 128 in 2-D
     show_samples: int = 1000  # real and fake samples kept in a snapshot for drawing
     max_snapshots: int = 300  # full snapshots kept in memory; older ones are thinned
 
@@ -215,6 +216,7 @@ def validate(cfg: RunConfig) -> RunConfig:
 
     c = cfg.cadence
     _int_in("record every", c.record_every, 1, 10**9)
+    _int_in("snapshot every", c.snapshot_every, 0, 10**9)
     _int_in("evaluation samples", c.eval_samples, 100, 10**7)
     _check(
         c.grid == 0 or (isinstance(c.grid, int) and 16 <= c.grid <= 2048),

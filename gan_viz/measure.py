@@ -29,8 +29,8 @@ KL_FLOOR = 1e-12  # probability mass a cell is assumed to hold at least, for KL 
 
 
 def default_grid(target: Target, n: int = 0) -> Grid:
-    """512 cells in 1-D, 160 per axis in 2-D, over the target's window."""
-    return Grid.over(target.window, n or (512 if target.dim == 1 else 160))
+    """512 cells in 1-D, 128 per axis in 2-D, over the target's window."""
+    return Grid.over(target.window, n or (512 if target.dim == 1 else 128))
 
 
 def default_bandwidth(grid: Grid) -> float:

@@ -15,6 +15,7 @@ import dataclasses
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -24,6 +25,7 @@ from gan_viz.config import ConfigError, RunConfig, validate
 from gan_viz.device import resolve_device
 from gan_viz.history import History
 from gan_viz.measure import (
+    Densities,
     DensityMeter,
     default_bandwidth,
     default_grid,
@@ -39,6 +41,19 @@ from gan_viz.train import Diverged, GameTrainer
 RESET_SECTIONS = ("target", "noise", "nets", "seed", "device")  # changes that need a new run
 N_ARROWS = 200  # fake samples that carry a gradient arrow in a snapshot
 Z_LINE_POINTS = 41  # points of the z-line drawn under the 1-D plot
+
+
+MODE_SAMPLES = 2500  # samples behind the mode metrics, as in VEEGAN and PacGAN
+
+
+@dataclass
+class _Measurement:
+    metrics: dict
+    dens: Densities
+    fake_t: torch.Tensor
+    fake: np.ndarray
+    std_ref: torch.Tensor | None
+    mode_counts: np.ndarray | None
 
 
 class NeedsReset(ConfigError):
@@ -224,31 +239,34 @@ class ToyGAN:
                 z = 2 * torch.rand(shape, generator=gen, device=self.device) - 1
             return self.trainer.G(z).float().cpu().numpy()
 
-    def record(self) -> Snapshot | None:
-        """Measure now; append a metric row and a snapshot to the history."""
+    def record(self, snapshot: bool | None = None) -> Snapshot | None:
+        """Measure now and append a metric row to the history; also a full snapshot when
+        `snapshot` is True, or (None) when cadence.snapshot_every says one is due."""
         if self.diverged is not None:
             return None
         self._guarded(self.trainer.check_finite)
         if self.diverged is not None:
             return None
-        snap = self.snapshot()
+        every = self.cfg.cadence.snapshot_every
+        if snapshot is None:
+            last = self.history.latest()
+            snapshot = every == 0 or last is None or self.step_count - last.step >= every
+        m = self._measure()
         seconds = self.seconds_training
         if self._train_start is not None:
             seconds += time.perf_counter() - self._train_start
-        row = {
-            "step": snap.step,
-            "d_updates": snap.d_updates,
-            "g_updates": snap.g_updates,
-            "seconds": seconds,
-            **snap.metrics,
-        }
-        self.history.add_row(row)
-        self.history.add_snapshot(snap)
+        t = self.trainer
+        counters = {"step": t.iteration, "d_updates": t.d_updates, "g_updates": t.g_updates}
+        self.history.add_row({**counters, "seconds": seconds, **m.metrics})
+        snap = None
+        if snapshot:
+            snap = self._snapshot_from(m)
+            self.history.add_snapshot(snap)
         self._last_good = self._weights()
         return snap
 
-    def snapshot(self) -> Snapshot:
-        """Where the game stands now, as numpy (see gan_viz.snapshot)."""
+    def _measure(self) -> _Measurement:
+        """The metric row: divergences, V, D on real and fake, W1, mode metrics."""
         t, G, D = self.trainer, self.trainer.G, self.trainer.D
         with torch.no_grad():
             fake_t = G(self.z_eval)
@@ -256,7 +274,6 @@ class ToyGAN:
             std_ref = fake_t[: self.cfg.optim.batch] if D.minibatch_std else None
             d_real = self.d_prob(self.real_eval_t, std_ref)
             d_fake = self.d_prob(fake_t, std_ref)
-            d_grid = self.d_prob(self.grid_t, std_ref).float().cpu().numpy()
             v = float(value_fn(d_real, d_fake))
         dens = self.meter.measure(fake)
         metrics = {
@@ -272,28 +289,41 @@ class ToyGAN:
         }
         for key, value in t.scalar_stats().items():
             metrics.setdefault(key if key not in ("d_real", "d_fake") else f"batch_{key}", value)
+        counts = None
+        if self.target.modes is not None:
+            mm = mode_metrics(fake[:MODE_SAMPLES], self.target.modes)
+            metrics.update(modes=mm["modes"], hq=mm["hq"], mode_kl=mm["mode_kl"])
+            counts = mm["counts"]
+        return _Measurement(metrics, dens, fake_t, fake, std_ref, counts)
+
+    def snapshot(self) -> Snapshot:
+        """Where the game stands now, as numpy (see gan_viz.snapshot)."""
+        return self._snapshot_from(self._measure())
+
+    def _snapshot_from(self, m: _Measurement) -> Snapshot:
+        t = self.trainer
+        with torch.no_grad():
+            d_grid = self.d_prob(self.grid_t, m.std_ref).float().cpu().numpy()
         show = self._show_order[: self.cfg.cadence.show_samples]
         snap = Snapshot(
             step=t.iteration,
             d_updates=t.d_updates,
             g_updates=t.g_updates,
             real=self.real_eval[show].astype(np.float32),
-            fake=fake[show],
+            fake=m.fake[show],
             axes=list(self.grid.axes),
             d=d_grid.reshape(self.grid.shape),
-            p_data=dens.p_data,
-            p_g=dens.p_g,
-            d_star=dens.d_star,
+            p_data=m.dens.p_data,
+            p_g=m.dens.p_g,
+            d_star=m.dens.d_star,
             h=self.h,
-            metrics=metrics,
+            metrics=m.metrics,
         )
-        if self.target.modes is not None:
-            mm = mode_metrics(fake[:2500], self.target.modes)
-            metrics.update(modes=mm["modes"], hq=mm["hq"], mode_kl=mm["mode_kl"])
-            snap.mode_counts = mm["counts"]
+        if m.mode_counts is not None:
+            snap.mode_counts = m.mode_counts
             snap.mode_centres = self.target.modes.centres
         self._mapping(snap)
-        snap.g_arrows = self._g_arrows(fake_t[show[:N_ARROWS]])
+        snap.g_arrows = self._g_arrows(m.fake_t[show[:N_ARROWS]])
         return snap
 
     def _mapping(self, snap: Snapshot) -> None:

@@ -1,0 +1,2 @@
+"""Figure builders: pure functions from snapshots / arrays to plotly figures. No torch, no
+Streamlit."""

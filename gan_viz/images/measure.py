@@ -19,6 +19,7 @@ Per evaluation, on n generated digits (n = cadence.eval_samples):
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,7 +103,11 @@ class DigitMeter:
         n: int,
         device: torch.device | str = "cpu",
     ):
-        self.classifier, self.device, self.n = classifier.eval(), torch.device(device), n
+        self.device, self.n = torch.device(device), n
+        if next(classifier.parameters()).device != self.device:
+            # a copy: the caller's classifier may serve runs on other devices
+            classifier = copy.deepcopy(classifier).to(self.device)
+        self.classifier = classifier.eval()
         self.real_mu, self.real_cov = gaussian_stats(self.features(to_model(data.test_x)))
         pick = np.random.default_rng(FLOOR_SEED).choice(len(data.train_x), n, replace=False)
         floor_mu, floor_cov = gaussian_stats(self.features(to_model(data.train_x[pick])))

@@ -43,7 +43,7 @@ from gan_viz.toy import NeedsReset
 from gan_viz.train import Diverged, GameTrainer
 
 RESET_SECTIONS = ("data", "model", "noise", "seed", "device")  # changes that need a new run
-D_SAMPLES = 500  # real and generated digits behind D's output histograms
+D_SAMPLES = 250  # real (and held-out, and generated) digits behind D's output histograms
 NOT_WITH_DDP = (("simultaneous", "optim"), ("unrolled_steps", "objective"))
 
 
@@ -250,6 +250,8 @@ class ImageGAN:
     ) -> np.ndarray:
         """n fresh digits of the current generator, (n, 28, 28) uint8. A conditional G draws
         `digits` (one digit, or one per sample; default 0)."""
+        if not isinstance(n, int) or not 1 <= n <= 100_000:
+            raise ConfigError("samples", n, "a whole number from 1 to 100000")
         gen = torch.Generator().manual_seed(_seed(self.cfg.seed, 5) if seed is None else seed)
         z = self._draw_z(n, gen).to(self.device)
         with self._lock:

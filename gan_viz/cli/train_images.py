@@ -120,7 +120,6 @@ def write_run(run, out: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gan_viz.images import distributed
-    from gan_viz.images.run import ImageGAN
 
     cfg, preset_steps = config_from_args(args)
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
@@ -131,15 +130,17 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--out", str(out), "a folder (this is a file)")
     ctx = distributed.init_from_env(cfg.device) if distributed.launched_by_torchrun() else None
     try:
-        return _train(cfg, steps, out, args, ctx, ImageGAN)
+        return _train(cfg, steps, out, args, ctx)
     finally:
         distributed.shutdown()
 
 
-def _train(cfg, steps: int, out: Path, args, ctx, ImageGAN) -> int:
+def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace, ctx) -> int:
+    """Train (as one of N processes under torchrun), then write the run (rank 0)."""
     from tqdm import tqdm
 
     from gan_viz.images import distributed
+    from gan_viz.images.run import ImageGAN
 
     main = ctx is None or ctx.is_main
     quiet = args.quiet or not main

@@ -17,8 +17,12 @@ class ImagePreset:
     steps: int  # iterations the lesson needs (the CLI's default --steps with this preset)
 
 
+# DCGAN's nets; G learns 5x faster than D. On our CPU (seed 0, width 32) this reached a
+# Frechet distance of 133 by step 1,500 where DCGAN's 2e-4 for both read 244; all ten digits
+# covered either way.
 _DCGAN = ImageRunConfig(
     model=ModelConfig("dcgan", width=32),
+    optim=OptimConfig(lr_d=2e-4, lr_g=1e-3, beta1=0.5, batch=64),
     cadence=ImageCadenceConfig(eval_every=100),
 )
 
@@ -45,12 +49,14 @@ IMAGE_PRESETS: dict[str, ImagePreset] = {
         ),
         ImagePreset(
             "mnist-collapse",
-            "Mode collapse on digits: G 10x faster than D",
-            "G outruns D and hops between a few digits that currently fool it: the class "
-            "histogram piles onto a few bars, digits covered drops and the class KL climbs "
-            "towards ln 10, while single digits may still look sharp.",
-            _DCGAN.replace(optim=OptimConfig(lr_d=1e-4, lr_g=1e-3, beta1=0.5, batch=64)),
-            3000,
+            "Mode collapse on digits: learning rates 10x too high, Adam's beta1 back at 0.9",
+            "Within a few hundred steps G piles almost every digit onto one class: the class "
+            "histogram over time turns into one bright row, digits covered falls to 1 and the "
+            "class KL sits at ln 10. G then hops between a few digits; any recovery takes "
+            "thousands of steps and stays blurrier than the healthy run.",
+            # seeds 0 and 1: one digit at step 500 (class KL 2.30), 1-6 digits at step 1,000
+            _DCGAN.replace(optim=OptimConfig(lr_d=2e-3, lr_g=2e-3, beta1=0.9, batch=64)),
+            1500,
         ),
         ImagePreset(
             "mnist-pick-a-digit",

@@ -268,7 +268,7 @@ class ToyGAN:
     def _measure(self) -> _Measurement:
         """The metric row: divergences, V, D on real and fake, W1, mode metrics."""
         t, G, D = self.trainer, self.trainer.G, self.trainer.D
-        with torch.no_grad():
+        with torch.inference_mode():
             fake_t = G(self.z_eval)
             fake = fake_t.float().cpu().numpy()
             std_ref = fake_t[: self.cfg.optim.batch] if D.minibatch_std else None

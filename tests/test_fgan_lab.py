@@ -10,7 +10,8 @@ from scipy import integrate
 
 from gan_viz.config import ConfigError, TargetConfig
 from gan_viz.targets import make_target
-from gan_viz.theory import fgan
+from gan_viz.theory import divergences, fgan
+from gan_viz.theory.divergences import gaussian_law, integrand, log_pdf, true_divergence
 from gan_viz.theory.fgan import F_DIVERGENCES, CriticConfig, FitConfig
 
 BIMODAL = make_target(TargetConfig("bimodal"))
@@ -27,18 +28,18 @@ def one_torch_thread():
 
 def test_log_space_integrand_equals_q_times_f_of_the_ratio():
     x = np.linspace(-4, 4, 41)
-    p, q = BIMODAL, fgan.gaussian_law(0.3, 1.1)
-    lp, lq = fgan.log_pdf(p, x), fgan.log_pdf(q, x)
+    p, q = BIMODAL, gaussian_law(0.3, 1.1)
+    lp, lq = log_pdf(p, x), log_pdf(q, x)
     np.testing.assert_allclose(np.exp(lp), p.pdf(x[:, None]), rtol=1e-12)
     for name, div in F_DIVERGENCES.items():
         r = torch.from_numpy(np.exp(lp - lq))
         expected = np.exp(lq) * div.f(r).numpy()
-        np.testing.assert_allclose(fgan.integrand(name, lp, lq), expected, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(integrand(name, lp, lq), expected, rtol=1e-9, atol=1e-12)
 
 
 def test_divergences_between_gaussians_match_their_closed_forms():
     m1, s1, m2, s2 = 0.4, 0.8, -0.3, 1.1
-    p, q = fgan.gaussian_law(m1, s1), fgan.gaussian_law(m2, s2)
+    p, q = gaussian_law(m1, s1), gaussian_law(m2, s2)
     kl = math.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5
     rkl = math.log(s1 / s2) + (s2**2 + (m1 - m2) ** 2) / (2 * s1**2) - 0.5
     bc = math.sqrt(2 * s1 * s2 / (s1**2 + s2**2)) * math.exp(
@@ -60,12 +61,12 @@ def test_divergences_between_gaussians_match_their_closed_forms():
         "neyman": neyman,
     }
     for name, value in expected.items():
-        assert fgan.true_divergence(name, p, q) == pytest.approx(value, rel=1e-8), name
-        assert fgan.simpson_divergence(name, p, q) == pytest.approx(value, rel=1e-7), name
+        assert true_divergence(name, p, q) == pytest.approx(value, rel=1e-8), name
+        assert divergences.simpson_divergence(name, p, q) == pytest.approx(value, rel=1e-7), name
 
 
 def test_js_and_gan_divergences_are_two_jsd_and_two_jsd_minus_log4():
-    q = fgan.gaussian_law(0.0, 1.0)
+    q = gaussian_law(0.0, 1.0)
     m = lambda x: 0.5 * (BIMODAL.pdf(np.array([[x]]))[0] + q.pdf(np.array([[x]]))[0])  # noqa: E731
 
     def half_kl(law):
@@ -78,17 +79,17 @@ def test_js_and_gan_divergences_are_two_jsd_and_two_jsd_minus_log4():
         )[0]
 
     jsd = 0.5 * half_kl(BIMODAL) + 0.5 * half_kl(q)
-    assert fgan.true_divergence("js", BIMODAL, q) == pytest.approx(2 * jsd, rel=1e-7)
-    assert fgan.true_divergence("gan", BIMODAL, q) == pytest.approx(2 * jsd - math.log(4), rel=1e-7)
+    assert true_divergence("js", BIMODAL, q) == pytest.approx(2 * jsd, rel=1e-7)
+    assert true_divergence("gan", BIMODAL, q) == pytest.approx(2 * jsd - math.log(4), rel=1e-7)
 
 
 def test_an_infinite_chi_square_is_refused_and_really_diverges():
     """Neyman chi^2 = int q^2/p - 1 with q wider than sqrt 2 times p: infinite. The truncated
     integral keeps growing with the range, while the defined Pearson one settles."""
-    p, q = BIMODAL, fgan.gaussian_law(0.0, 1.0)
-    assert fgan.why_undefined("neyman", p, q) is not None
-    assert fgan.why_undefined("pearson", p, q) is None
-    assert fgan.true_divergence("neyman", p, q) == math.inf
+    p, q = BIMODAL, gaussian_law(0.0, 1.0)
+    assert divergences.why_undefined("neyman", p, q) is not None
+    assert divergences.why_undefined("pearson", p, q) is None
+    assert true_divergence("neyman", p, q) == math.inf
     with pytest.raises(ConfigError) as err:
         fgan.VariationalBound("neyman", p, q)
     assert err.value.setting == "f-divergence" and "Neyman" in err.value.allowed
@@ -96,7 +97,7 @@ def test_an_infinite_chi_square_is_refused_and_really_diverges():
 
     def truncated(name, half):
         x = np.linspace(-half, half, 20001)
-        return integrate.simpson(fgan.integrand(name, fgan.log_pdf(p, x), fgan.log_pdf(q, x)), x=x)
+        return integrate.simpson(integrand(name, log_pdf(p, x), log_pdf(q, x)), x=x)
 
     ney = [truncated("neyman", L) for L in (6, 8, 10)]
     assert ney[0] < ney[1] < ney[2] and ney[2] > 1e6 * ney[0]
@@ -106,7 +107,7 @@ def test_an_infinite_chi_square_is_refused_and_really_diverges():
 
 def test_the_grid_bound_is_tight_at_t_star_and_lower_elsewhere():
     """E_P[T*] - E_Q[f*(T*)] on the grid equals D_f by quadrature; any other T falls short."""
-    q = fgan.gaussian_law(0.0, 1.0)
+    q = gaussian_law(0.0, 1.0)
     for name in ("kl", "reverse_kl", "pearson", "hellinger", "js", "gan"):
         vb = fgan.VariationalBound(name, BIMODAL, q, CriticConfig(grid=4096))
         div = vb.div
@@ -116,7 +117,7 @@ def test_the_grid_bound_is_tight_at_t_star_and_lower_elsewhere():
         assert vb.bound() < vb.true  # the untrained critic
         # T = f'(1.3 p/q): the optimal critic for the wrong ratio, inside dom f* for every f
         x = vb.grid.axes[0]
-        r = np.exp(fgan.log_pdf(vb.p, x) - fgan.log_pdf(vb.q, x))
+        r = np.exp(log_pdf(vb.p, x) - log_pdf(vb.q, x))
         u = torch.from_numpy(1.3 * r).requires_grad_(True)
         (off,) = torch.autograd.grad(div.f(u).sum(), u)
         assert vb.bound_of(off.numpy(), div.f_star(off).numpy()) < at_star - 1e-3
@@ -124,7 +125,7 @@ def test_the_grid_bound_is_tight_at_t_star_and_lower_elsewhere():
 
 @pytest.mark.parametrize("name", ["kl", "js"])
 def test_a_trained_critic_raises_the_bound_to_the_true_divergence(name):
-    vb = fgan.VariationalBound(name, BIMODAL, fgan.gaussian_law(0.0, 1.0), CriticConfig(batch=512))
+    vb = fgan.VariationalBound(name, BIMODAL, gaussian_law(0.0, 1.0), CriticConfig(batch=512))
     start = vb.bound()
     end = vb.train(600, record_every=200)
     assert start < end <= vb.true + 2e-3
@@ -135,11 +136,11 @@ def test_the_exact_kl_fit_is_moment_matching_and_reverse_kl_sits_on_a_mode():
     """argmin KL(p || N) is N(E p, Var p) (the MLE of a Gaussian); reverse KL picks a mode."""
     mean = float(np.sum(BIMODAL.weights * BIMODAL.means[:, 0]))
     var = float(np.sum(BIMODAL.weights * (BIMODAL.means[:, 0] ** 2 + BIMODAL.stds[:, 0] ** 2)))
-    mu, sigma = fgan.exact_fit("kl", BIMODAL)
+    mu, sigma = divergences.exact_fit("kl", BIMODAL)
     assert mu == pytest.approx(mean, abs=1e-4) and sigma == pytest.approx(
         math.sqrt(var - mean**2), abs=1e-4
     )
-    mu, sigma = fgan.exact_fit("reverse_kl", BIMODAL, mu0=0.5, sigma0=0.5)
+    mu, sigma = divergences.exact_fit("reverse_kl", BIMODAL, mu0=0.5, sigma0=0.5)
     assert mu == pytest.approx(2.0, abs=0.01) and sigma == pytest.approx(0.5, abs=0.01)
 
 
@@ -160,10 +161,10 @@ def test_the_game_spreads_for_kl_and_sits_on_a_mode_for_reverse_kl():
 
 def test_bad_laws_are_refused():
     with pytest.raises(ConfigError) as err:
-        fgan.gaussian_law(0.0, -1.0)
+        gaussian_law(0.0, -1.0)
     assert err.value.setting == "p_g"
     with pytest.raises(ConfigError) as err:
-        fgan.VariationalBound("kl", make_target(TargetConfig("uniform")), fgan.gaussian_law(0, 1))
+        fgan.VariationalBound("kl", make_target(TargetConfig("uniform")), gaussian_law(0, 1))
     assert "Gaussian mixture" in err.value.allowed
     with pytest.raises(ConfigError):
         fgan.GaussianFit("wasserstein", BIMODAL)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from gan_viz.config import TargetConfig
 from gan_viz.targets import make_target
-from gan_viz.theory import dirac, fgan, mle, optimal_d
+from gan_viz.theory import dirac, divergences, fgan, mle, optimal_d
 
 LOG4 = math.log(4.0)
 
@@ -58,7 +58,7 @@ QUICK = ReportSettings(
 
 def _optimal_d(s: ReportSettings, seed: int, log: Callable[[str], None]) -> dict:
     p_data = make_target(BIMODAL)
-    p_g = fgan.gaussian_law(*FIXED_G)
+    p_g = divergences.gaussian_law(*FIXED_G)
     cfg = optimal_d.OptimalDConfig(seed=seed)
     out: dict = {"p_data": p_data.describe(), "p_g": p_g.describe(), "steps": s.d_steps_1d}
     st = optimal_d.OptimalD(p_data, p_g, cfg).train(s.d_steps_1d, record_every=s.d_steps_1d)
@@ -88,14 +88,14 @@ def _optimal_d(s: ReportSettings, seed: int, log: Callable[[str], None]) -> dict
 
 def _fgan(s: ReportSettings, seed: int, log: Callable[[str], None]) -> dict:
     p = make_target(BIMODAL)
-    q = fgan.gaussian_law(*FIXED_G)
+    q = divergences.gaussian_law(*FIXED_G)
     fit_cfg = fgan.FitConfig(lr_half_life=s.fit_half_life)
     fit_cfg = replace(fit_cfg, critic=replace(fit_cfg.critic, seed=seed))
     out: dict = {}
     for name in dict.fromkeys(s.bound_names + s.fit_names):
         row: dict = {}
         if name in s.bound_names:
-            reason = fgan.why_undefined(name, p, q)
+            reason = divergences.why_undefined(name, p, q)
             if reason is None:
                 vb = fgan.VariationalBound(name, p, q, fgan.CriticConfig(seed=seed))
                 row["bound"] = vb.train(s.critic_steps, record_every=s.critic_steps)
@@ -109,7 +109,7 @@ def _fgan(s: ReportSettings, seed: int, log: Callable[[str], None]) -> dict:
             game = fgan.GaussianFit(name, p, fit_cfg)
             game.step(s.fit_iterations)
             mu, sigma = game.estimate()
-            mu_x, sigma_x = fgan.exact_fit(name, p, fit_cfg.mu0, fit_cfg.sigma0)
+            mu_x, sigma_x = divergences.exact_fit(name, p, fit_cfg.mu0, fit_cfg.sigma0)
             row.update(mu=mu, sigma=sigma, mu_exact=mu_x, sigma_exact=sigma_x)
             row["fit_error"] = max(abs(mu - mu_x), abs(sigma - sigma_x))
             if game.diverged:

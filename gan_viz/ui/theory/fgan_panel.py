@@ -9,7 +9,7 @@ import streamlit as st
 from gan_viz.config import ConfigError, TargetConfig
 from gan_viz.plots import theory as plots
 from gan_viz.targets import make_target
-from gan_viz.theory import fgan
+from gan_viz.theory import divergences, fgan
 from gan_viz.ui.theory import common
 
 KEY_A, KEY_B = "theory.fgan_a", "theory.fgan_b"
@@ -42,7 +42,7 @@ by direct numerical minimisation of the true D_f. Compare KL with reverse KL, th
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _exact(name: str, target: str, mu0: float, sigma0: float) -> tuple[float, float]:
-    return fgan.exact_fit(name, make_target(TargetConfig(target)), mu0, sigma0)
+    return divergences.exact_fit(name, make_target(TargetConfig(target)), mu0, sigma0)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -51,7 +51,7 @@ def _landscape(name: str, target: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
     lo, hi = float(p.window[0, 0]), float(p.window[0, 1])
     mus = np.linspace(lo, hi, 61)
     sigmas = np.linspace(0.1, 0.45 * (hi - lo), 50)
-    return mus, sigmas, fgan.divergence_landscape(name, p, mus, sigmas)
+    return mus, sigmas, divergences.divergence_landscape(name, p, mus, sigmas)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -83,7 +83,7 @@ def _render_bound(name: str, target: str) -> None:
     std = c2.number_input("p_g std", value=1.0, key=f"{KEY_A}.std")
     try:
         p = make_target(TargetConfig(target))
-        q = fgan.gaussian_law(mean, std)
+        q = divergences.gaussian_law(mean, std)
         lab = common.session_object(
             KEY_A, (name, target, mean, std), lambda: fgan.VariationalBound(name, p, q)
         )
@@ -139,8 +139,8 @@ def _render_fit(name: str, target: str) -> None:
     sigma0 = c2.number_input("G's initial σ", value=0.5, key=f"{KEY_B}.sigma0")
     try:
         p = make_target(TargetConfig(target))
-        fgan.gaussian_law(mu0, sigma0)
-        start_reason = fgan.why_undefined(name, p, fgan.gaussian_law(mu0, sigma0))
+        divergences.gaussian_law(mu0, sigma0)
+        start_reason = divergences.why_undefined(name, p, divergences.gaussian_law(mu0, sigma0))
         if start_reason is not None:
             raise ConfigError("f-divergence", name, f"an f finite at G's start ({start_reason})")
         lab = common.session_object(

@@ -11,7 +11,7 @@ from gan_viz.config import ConfigError, TargetConfig
 from gan_viz.plots import theory as plots
 from gan_viz.presets import default_config
 from gan_viz.targets import make_target
-from gan_viz.theory.fgan import gaussian_law
+from gan_viz.theory.divergences import gaussian_law
 from gan_viz.theory.optimal_d import GeneratorLaw, OptimalD, OptimalDConfig
 from gan_viz.toy import ToyGAN
 from gan_viz.ui.theory import common

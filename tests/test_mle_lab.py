@@ -39,19 +39,19 @@ def test_em_with_one_gaussian_is_the_closed_form_mle(rng):
 
 
 def test_a_mixture_too_small_covers_both_modes_and_one_big_enough_fits():
-    one = MLEvsGAN(BIMODAL, MLEConfig(components=1, eval_samples=20000), gan=_tiny_gan())
+    one = MLEvsGAN(BIMODAL, MLEConfig(components=1), gan=_tiny_gan())
     s = one.gmm_score()
     assert s.kl < s.rkl  # mode-covering: cheap KL(p_data || model), dear reverse KL
     mean, sd = float(one.gmm.means_[0, 0]), math.sqrt(float(one.gmm.covariances_[0, 0, 0]))
     assert abs(mean) < 0.1 and sd == pytest.approx(math.sqrt(4.25), abs=0.1)
-    two = MLEvsGAN(BIMODAL, MLEConfig(components=2, eval_samples=20000), gan=_tiny_gan())
+    two = MLEvsGAN(BIMODAL, MLEConfig(components=2), gan=_tiny_gan())
     s2 = two.gmm_score()
     assert s2.kl < 0.02 and s2.rkl < 0.02 and s2.js < 0.005
     assert s2.loglik > s.loglik
 
 
 def test_the_gan_trains_beside_em_and_is_measured_on_the_same_grid():
-    lab = MLEvsGAN(BIMODAL, MLEConfig(components=1, eval_samples=2000), gan=_tiny_gan())
+    lab = MLEvsGAN(BIMODAL, MLEConfig(components=1, gmm_samples=20000), gan=_tiny_gan())
     before = lab.gan_score()
     assert lab.step(100) == 100 and lab.toy.step_count == 100
     after = lab.gan_score()

@@ -85,8 +85,12 @@ def test_a_student_runs_the_theory_lab(app_url, tmp_path):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url, timeout=120_000)
-        page.get_by_role("link", name="Theory lab").click(timeout=120_000)
+        # Until app.py has run once, Streamlit lists pages/ itself ("app", "theory lab"), and a
+        # click there runs the page without app.py; wait for app.py's own navigation.
+        expect(page.get_by_role("link", name="Home", exact=True)).to_be_visible(timeout=120_000)
+        page.get_by_role("link", name="Theory lab", exact=True).click()
         expect(page.get_by_text("1 · The optimal discriminator")).to_be_visible(timeout=120_000)
+        expect(page.get_by_role("link", name="Home", exact=True)).to_be_visible()
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
 
         # Run: the live fragment trains D on its own, frame after frame.

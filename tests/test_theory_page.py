@@ -93,6 +93,16 @@ def test_an_f_undefined_for_the_pair_is_refused_by_name(page):
     assert not page.error
 
 
+def test_em_with_as_many_components_as_modes_fits_the_ring(page):
+    page.selectbox(key="theory.mle.target").set_value("ring of 8 (2-D)").run()
+    page.number_input(key="theory.mle.k").set_value(8).run()
+    assert not page.exception and not page.error
+    kl, rkl = (float(v) for v in _metric(page, "EM: KL / reverse KL").split(" / "))
+    assert kl < 0.1 and rkl < 0.1
+    gan_kl = float(_metric(page, "GAN: KL / reverse KL").split(" / ")[0])
+    assert gan_kl > kl  # the untrained GAN is far off
+
+
 # --- the figures, as data ---------------------------------------------------------------------
 
 
@@ -126,3 +136,23 @@ def test_divergence_bars_show_both_models_and_three_divergences():
     )
     assert len(fig.data) == 2
     assert list(fig.data[0].y) == [0.7, 1.9, 0.1] and list(fig.data[1].y) == [3.0, 0.2, 0.2]
+
+
+def test_2d_d_star_is_blank_where_neither_law_has_mass():
+    axes = [np.linspace(-2, 2, 8), np.linspace(-1, 1, 6)]
+    mass = np.zeros((6, 8))
+    mass[2:4, 3:5] = 1.0
+    fig = plots.optimal_d_2d(axes, np.full((6, 8), 0.3), np.full((6, 8), 0.5), mass)
+    d, d_star, diff = (np.asarray(t.z, float) for t in fig.data)
+    assert np.all(np.isfinite(d))
+    assert np.isnan(d_star[0, 0]) and d_star[2, 3] == 0.5
+    np.testing.assert_allclose(diff[2:4, 3:5], 0.2)
+    assert np.isnan(diff[5, 7])
+
+
+def test_mle_densities_draw_three_heat_maps_on_one_scale_in_2d():
+    axes = [np.linspace(-1, 1, 5), np.linspace(-1, 1, 4)]
+    fields = [np.full((4, 5), v) for v in (1.0, 2.0, 3.0)]
+    fig = plots.mle_densities(axes, *fields, components=2)
+    assert [t.type for t in fig.data] == ["heatmap"] * 3
+    assert {t.zmax for t in fig.data} == {3.0}

@@ -11,9 +11,10 @@ a reverse KL(p_model || p_data), which is cheap where the model misses data (mod
 `MLEvsGAN` fits a Gaussian mixture with `components` Gaussians by EM (scikit-learn's
 GaussianMixture, Dempster, Laird, Rubin 1977) to samples of the target, and trains a toy GAN
 (gan_viz.toy.ToyGAN, the playground's default settings for the target) step by step beside it.
-Both are measured with the same yardstick: the GAN's own DensityMeter (divergences in nats at
-resolution h, gan_viz.measure) applied to 10,000 samples of each model, plus each one's mean
-log-likelihood of held-out data where it has one (the GMM; a GAN has no density to score).
+Both are measured with the same yardstick, the GAN's own DensityMeter (divergences in nats at
+resolution h, gan_viz.measure): the GAN as its run measures itself (G at the quantiles of a 1-D
+z, else 10,000 samples), the mixture through 200,000 of its samples; plus the mean
+log-likelihood of held-out data for the mixture (a GAN has no density to score).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from gan_viz.toy import ToyGAN
 class MLEConfig:
     components: int = 1  # K: Gaussians in the mixture fitted by EM
     train_samples: int = 5000  # samples of p_data EM fits (and the held-out set's size)
-    eval_samples: int = 10000  # samples of each model behind the divergences
+    gmm_samples: int = 200_000  # samples of the mixture behind its density and divergences
     seed: int = 0  # EM's initialisation, the data drawn, and the GAN's seed
 
 
@@ -43,8 +44,8 @@ def validate(cfg: MLEConfig) -> MLEConfig:
         raise ConfigError("mixture components K", cfg.components, "a whole number from 1 to 32")
     if not (isinstance(cfg.train_samples, int) and 100 <= cfg.train_samples <= 1_000_000):
         raise ConfigError("EM samples", cfg.train_samples, "a whole number from 100 to 1000000")
-    if not (isinstance(cfg.eval_samples, int) and 1000 <= cfg.eval_samples <= 1_000_000):
-        raise ConfigError("evaluation samples", cfg.eval_samples, "from 1000 to 1000000")
+    if not (isinstance(cfg.gmm_samples, int) and 1000 <= cfg.gmm_samples <= 2_000_000):
+        raise ConfigError("mixture samples", cfg.gmm_samples, "from 1000 to 2000000")
     return cfg
 
 
@@ -82,7 +83,7 @@ class MLEvsGAN:
         self.train_data = self.target.sample(cfg.train_samples, rng)
         self.held_out = self.target.sample(cfg.train_samples, rng)
         self.gmm = fit_gmm(self.train_data, cfg.components, cfg.seed)
-        gmm_samples, _ = self.gmm.sample(cfg.eval_samples)
+        gmm_samples, _ = self.gmm.sample(cfg.gmm_samples)
         perm = np.random.default_rng([cfg.seed, 10]).permutation(len(gmm_samples))
         self.gmm_samples = gmm_samples[perm]  # sklearn returns them grouped by component
         self._gmm_score = self._score(
@@ -106,8 +107,10 @@ class MLEvsGAN:
         return self._gmm_score
 
     def gan_score(self) -> ModelScore:
-        samples = self.toy.sample(self.cfg.eval_samples, seed=self.cfg.seed + 17)
-        return self._score(self.toy.meter.measure(samples), float("nan"))
+        """The GAN as its own run measures it (gan_viz.toy: noise-free quantiles of z in 1-D)."""
+        snap = self.toy.snapshot()
+        m = snap.metrics
+        return ModelScore(m["kl"], m["rkl"], m["js"], float("nan"), snap.p_g)
 
     def axes(self) -> list[np.ndarray]:
         return list(self.toy.grid.axes)

@@ -71,7 +71,12 @@ def fgan_critic(
         pad = 0.1 * (hi - lo) + 1e-3
         fig.update_yaxes(range=[lo - pad, hi + pad], secondary_y=True)
     fig.update_yaxes(title_text="density", secondary_y=False)
-    fig.update_yaxes(title_text="T(x)", secondary_y=True)
+    fig.update_yaxes(title_text="T(x)", tickmode="auto", showgrid=False, secondary_y=True)
+    # The integration range reaches far into the tails; show where the two laws have mass.
+    inside = x[(p + q) > 1e-3 * max(p.max(), q.max())]
+    if inside.size:
+        pad = 0.1 * (inside[-1] - inside[0])
+        fig.update_xaxes(range=[inside[0] - pad, inside[-1] + pad])
     return layout(fig, "The critic against the optimal T*", projector, height=340)
 
 
@@ -150,4 +155,9 @@ def fgan_landscape(
     )
     fig.update_xaxes(title_text="mu")
     fig.update_yaxes(title_text="sigma")
-    return layout(fig, "G's path on the landscape of D_f (white: infinite)", projector, height=340)
+    return layout(
+        fig,
+        "G's path on the landscape of D_f (darker: smaller; white: infinite)",
+        projector,
+        height=340,
+    )

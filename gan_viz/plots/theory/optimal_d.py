@@ -42,16 +42,35 @@ def optimal_d_1d(
     )
     fig.add_hline(y=0.5, line={"color": ACCENT, "width": 1, "dash": "dot"}, secondary_y=True)
     fig.update_yaxes(title_text="density", secondary_y=False)
-    fig.update_yaxes(title_text="D(x)", range=[0, 1], secondary_y=True)
+    # Own ticks: plotly would otherwise sync the right axis's grid to the density axis.
+    fig.update_yaxes(
+        title_text="D(x)",
+        range=[0, 1],
+        tickmode="linear",
+        tick0=0,
+        dtick=0.25,
+        showgrid=False,
+        secondary_y=True,
+    )
     fig.update_xaxes(title_text="x")
     return layout(fig, "D against D* with G frozen", projector)
 
 
 def optimal_d_2d(
-    axes: list[np.ndarray], d: np.ndarray, d_star: np.ndarray, projector: bool = False
+    axes: list[np.ndarray],
+    d: np.ndarray,
+    d_star: np.ndarray,
+    mass: np.ndarray,
+    projector: bool = False,
 ) -> go.Figure:
-    """Heat maps of the learned D, the optimal D* and their difference |D - D*|."""
+    """Heat maps of the learned D, the optimal D* and their difference |D - D*|.
+
+    D* and |D - D*| are left blank where p_data + p_g (`mass`) is below 1e-3 of its peak: there
+    D* is a ratio of two vanishing densities, and no D is trained to match it.
+    """
     x, y = axes
+    where = mass >= 1e-3 * np.nanmax(mass)
+    d_star = np.where(where, d_star, np.nan)
     fig = make_subplots(
         1, 3, subplot_titles=("D(x), learned", "D*(x)", "|D - D*|"), horizontal_spacing=0.06
     )
@@ -63,7 +82,7 @@ def optimal_d_2d(
     )
     for col in (1, 2, 3):
         fig.update_yaxes(scaleanchor=f"x{col if col > 1 else ''}", row=1, col=col)
-    return layout(fig, "D against D* in 2-D", projector, height=360)
+    return layout(fig, "D against D* in 2-D (blank: no mass)", projector, height=360)
 
 
 def optimal_d_curves(

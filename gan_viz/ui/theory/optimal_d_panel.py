@@ -158,7 +158,7 @@ def _frame(lab: OptimalD, advance: bool) -> None:
     if lab.dim == 1:
         fig = plots.optimal_d_1d(s.axes[0], s.p_data, s.p_g, s.d, s.d_star, proj)
     else:
-        fig = plots.optimal_d_2d(s.axes, s.d, np.nan_to_num(s.d_star, nan=0.5), proj)
+        fig = plots.optimal_d_2d(s.axes, s.d, s.d_star, s.p_data + s.p_g, proj)
     st.plotly_chart(fig, key=f"{KEY}.fig", width="stretch")
     h = s.history
     st.plotly_chart(

@@ -1,6 +1,6 @@
 """`gan-viz theory`: the theory lab's four experiments headless, one JSON object out.
 
-    gan-viz theory                  # the full run (about 3 minutes on 2 shared CPU cores)
+    gan-viz theory                  # the full run (160 s of CPU; 8 min on 2 busy shared cores)
     gan-viz theory --quick          # the CI-sized run: fewer steps, three f-divergences
     gan-viz theory --out theory.json
 
@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--out", metavar="FILE", help="also write the JSON report to FILE")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument(
-        "--quick", action="store_true", help="CI-sized run: fewer steps, f = kl, reverse_kl, js"
+        "--quick",
+        action="store_true",
+        help="CI-sized run: fewer steps and f-divergences (about a minute)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 

@@ -6,7 +6,7 @@ paper; `checks` sets each against its target (from issue 6) and says whether it 
 Settings (the `full` run; `quick` is the CI-sized run with fewer steps, the same experiments):
 - optimal D: p_data = bimodal (-2, 2; std 0.5), p_g = N(0, 1) frozen; then p_g = p_data. 2-D:
   four Gaussians (radius 1.5, std 0.4) against N(0, 1.2^2 I); then p_g = p_data.
-- f-GAN (a): P = the same bimodal p_data, Q = N(0, 1) fixed, critic trained per f.
+- f-GAN (a): P = the same bimodal p_data, Q = N(0, 1) fixed, a critic trained per f.
 - f-GAN (b): G = N(mu, sigma^2) from (0.5, 0.5) against the same p_data, per f.
 - Dirac-GAN: 500 iterations of h = 0.2 from (1, 1) per method (dirac.REPORT_METHODS).
 - MLE: one Gaussian by EM against the playground's default GAN on the bimodal target.
@@ -18,6 +18,8 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from gan_viz.config import TargetConfig
 from gan_viz.targets import make_target
@@ -133,9 +135,7 @@ def _dirac(s: ReportSettings) -> tuple[dict, dict]:
     return distances, spectra
 
 
-def _eig(J):
-    import numpy as np
-
+def _eig(J: np.ndarray) -> list[complex]:
     return sorted(np.linalg.eigvals(J), key=lambda z: (round(z.real, 9), z.imag))
 
 

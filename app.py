@@ -15,4 +15,6 @@ def home() -> None:
     )
 
 
-st.navigation([st.Page(home, title="Home", default=True)]).run()
+st.navigation(
+    [st.Page(home, title="Home", default=True), st.Page("pages/theory_lab.py", title="Theory lab")]
+).run()

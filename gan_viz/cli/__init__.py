@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "targets": ("gan_viz.cli.listing", "list the target distributions"),
     "objectives": ("gan_viz.cli.listing", "list the GAN objectives"),
     "presets": ("gan_viz.cli.listing", "list the named presets"),
+    "runs": ("gan_viz.cli.runs", "list, show, export, import, tag, delete and resume stored runs"),
 }
 
 

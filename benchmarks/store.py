@@ -32,17 +32,32 @@ from gan_viz.toy import ToyGAN
 from gan_viz.toy_store import ToyFollower
 
 
-def one_run(iters: int, store: RunStore | None) -> tuple[float, int | None]:
-    """Iterations per second of a fresh default ring8 run (recorded when a store is given)."""
+class TimedFollower(ToyFollower):
+    """A ToyFollower that adds up the wall time spent in it (all the store's work: copying
+    rows, encoding snapshots, committing, saving weights)."""
+
+    seconds = 0.0
+
+    def poll(self, force: bool = False) -> None:
+        start = time.perf_counter()
+        super().poll(force)
+        self.seconds += time.perf_counter() - start
+
+
+def one_run(iters: int, store: RunStore | None) -> tuple[float, float, int | None]:
+    """A fresh default ring8 run (recorded when a store is given): iterations per second,
+    the share of its time spent recording, and its run id."""
     toy = ToyGAN(default_config("ring8"))
     follower = None
     if store is not None:
         rec = RunRecorder(store, "toy", toy.config_json(), name="benchmark")
-        follower = ToyFollower(toy, rec)
+        follower = TimedFollower(toy, rec)
     start = time.perf_counter()
     train_loop(toy, iters, quiet=True, follower=follower)
     seconds = time.perf_counter() - start
-    return iters / seconds, (follower.recorder.run_id if follower else None)
+    if follower is None:
+        return iters / seconds, 0.0, None
+    return iters / seconds, follower.seconds / seconds, follower.recorder.run_id
 
 
 def mb(n: int) -> str:
@@ -62,20 +77,23 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         store = RunStore(Path(tmp) / "runs.sqlite")
-        plain, stored = [], []
+        plain, stored, shares = [], [], []
         for _ in range(args.rounds):
             plain.append(one_run(args.iters, None)[0])
-            stored.append(one_run(args.iters, store)[0])
+            rate, share, _ = one_run(args.iters, store)
+            stored.append(rate)
+            shares.append(share)
         p, s = statistics.median(plain), statistics.median(stored)
         print(f"ring8 default cadence, {args.iters} iterations, {args.rounds} rounds (medians):")
         print(f"  without the store {p:7.1f} it/s   rounds {[round(x, 1) for x in plain]}")
         print(f"  recorded          {s:7.1f} it/s   rounds {[round(x, 1) for x in stored]}")
         print(f"  recorded / plain  {s / p:.3f}")
+        print(f"  time spent in the recorder: {100 * statistics.median(shares):.1f}% of the run")
 
         if args.long:
             long_store = RunStore(Path(tmp) / "long.sqlite")
             start = time.perf_counter()
-            rate, run_id = one_run(args.long, long_store)
+            rate, share, run_id = one_run(args.long, long_store)
             info, size = long_store.run(run_id), long_store.size()
             print(f"{args.long}-step run in {time.perf_counter() - start:.0f} s ({rate:.1f} it/s):")
             print(

@@ -188,6 +188,8 @@ def resume(
     toy = ToyGAN(stored.config())
     restore(toy, state)
     step = toy.step_count
+    if changes:  # checked before the store is touched: a bad value changes nothing
+        toy.update(toy.cfg.replace(**changes))
     if new_run:
         target_id = store.fork(run_id, step, name if name is not None else f"{info.label} (cont.)")
     else:
@@ -200,7 +202,6 @@ def resume(
     )
     toy.history = stored_history(store, target_id, toy.cfg.cadence.max_snapshots)
     if changes:
-        toy.update(toy.cfg.replace(**changes))
         rec.update_settings(toy.config_json(), step)
         rec.flush()
     return toy, rec

@@ -78,19 +78,23 @@ def test_an_exported_run_imports_as_the_same_run(exported, tmp_path):
     assert import_archive(theirs, path, name="again") == new_id + 1  # twice is two runs
 
 
-def test_no_pickle_inside_an_archive(exported):
+def test_an_archive_holds_only_json_and_plain_arrays(exported):
     _, _, path = exported
     with zipfile.ZipFile(path) as zf:
-        for name in zf.namelist():
-            data = zf.read(name)
-            assert b"\x80\x04\x95" not in data and b"\x80\x02" not in data  # pickle headers
-            if name.endswith(".npz"):
-                with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                    for member in inner.namelist():
-                        with inner.open(member) as fh:
-                            npy_format.read_magic(fh)
-                            _, _, dtype = npy_format.read_array_header_1_0(fh)
-                            assert not dtype.hasobject
+        names = zf.namelist()
+        assert names[:3] == ["manifest.json", "settings_log.json", "metrics.jsonl"]
+        assert names[-1] == "weights.npz" and all(n.startswith("snapshots/") for n in names[3:-1])
+        json.loads(zf.read("manifest.json"))
+        json.loads(zf.read("settings_log.json"))
+        for line in zf.read("metrics.jsonl").splitlines():
+            assert isinstance(json.loads(line), dict)
+        for name in names[3:]:
+            with zipfile.ZipFile(io.BytesIO(zf.read(name))) as inner:
+                for member in inner.namelist():
+                    with inner.open(member) as fh:
+                        assert npy_format.read_magic(fh) == (1, 0)
+                        _, _, dtype = npy_format.read_array_header_1_0(fh)
+                        assert not dtype.hasobject  # so no pickle inside
 
 
 # --- damaged and hostile archives ----------------------------------------------------------------

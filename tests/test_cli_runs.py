@@ -148,6 +148,7 @@ def test_runs_end_to_end(capsys, tmp_path):
         (["import", "/no/such.zip"], "archive: got '/no/such.zip'; allowed: an existing .zip"),
         (["import", "EXISTING"], "EXISTING: damaged or not a zip file"),
         (["resume", "1", "--steps", "-3"], "--steps: got '-3'; allowed: a whole number >= 0"),
+        (["resume", "1", "--lr-d", "-1"], "D learning rate: got -1.0"),
         (["delete", "1", "99"], "run: got 99"),
         (["rename", "7", "x"], "run: got 7"),
     ],
@@ -182,45 +183,78 @@ def test_train_refuses_a_store_it_cannot_use(capsys, tmp_path):
     assert code == 2 and "run store: got" in err and len(err.strip().splitlines()) == 1
 
 
-def test_a_killed_training_run_shows_interrupted_and_resumes(capsys, tmp_path):
-    store_path = tmp_path / "runs.sqlite"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gan_viz",
-            "train",
-            "--target",
-            "bimodal",
-            "--steps",
-            "1000000",
-            *TINY,
-            "--store",
-            str(store_path),
-            "--out",
-            str(tmp_path / "o"),
-            "--quiet",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert "recording as run 1" in proc.stderr.readline()
-    store = RunStore(store_path)
-    deadline = time.monotonic() + 120
-    while store.run(1).rows < 20 or store.run(1).weights_step is None:  # a few commits in
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+def start_training(store_path, name, out):
+    return subprocess.Popen(
+        [sys.executable, "-m", "gan_viz", "train", "--target", "bimodal", "--steps", "1000000",
+         *TINY, "--store", str(store_path), "--out", str(out), "--quiet", "--name", name],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
 
+
+def test_two_training_runs_one_killed_one_stopped_then_resumed(capsys, tmp_path):
+    """Two `gan-viz train` write one store at once; SIGKILL leaves one `interrupted` (its
+    process ended), Ctrl-C stops the other cleanly; the killed one resumes from its checkpoint."""
+    store_path = tmp_path / "runs.sqlite"
+    RunStore(store_path)  # both processes find the schema made
+    procs = {name: start_training(store_path, name, tmp_path / name) for name in ("kill", "stop")}
+    ids = {}
+    for name, proc in procs.items():
+        line = proc.stderr.readline()
+        assert "recording as run" in line, line
+        ids[name] = int(line.split("recording as run ")[1].split()[0])
+    store = RunStore(store_path)
+    deadline = time.monotonic() + 180
+    for name, run_id in ids.items():  # a few commits and a checkpoint in
+        while store.run(run_id).rows < 20 or store.run(run_id).weights_step is None:
+            assert procs[name].poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+    procs["kill"].send_signal(signal.SIGKILL)
+    procs["stop"].send_signal(signal.SIGINT)
+    assert procs["kill"].wait() == -signal.SIGKILL
+    assert procs["stop"].wait() == 130
+    assert "interrupted" in procs["stop"].stderr.read()
+    stopped = store.run(ids["stop"])
+    assert stopped.status == "interrupted" and "stopped by the user at step" in stopped.message
+    assert stopped.weights_step == stopped.step  # a last checkpoint on the way out
+
+    killed = store.run(ids["kill"])
+    assert killed.status == "interrupted" and "process ended" in killed.message
     code, out, _ = gan_viz(capsys, "runs", "list", "--status", "interrupted", "--store", store_path)
-    assert code == 0 and "interrupted" in out.splitlines()[1]
-    info = store.run(1)
+    assert code == 0 and len(out.splitlines()) == 4  # header, two runs, total
+    info = killed
     code, out, err = gan_viz(
-        capsys, "runs", "resume", "1", "--steps", "10", "--quiet", "--store", store_path
+        capsys,
+        "runs",
+        "resume",
+        str(ids["kill"]),
+        "--steps",
+        "10",
+        "--lr-g",
+        "5e-4",
+        "--quiet",
+        "--store",
+        store_path,
     )
     assert code == 0, err
-    after = store.run(1)
+    after = store.run(ids["kill"])
     assert after.status == "finished" and after.step == info.weights_step + 10
-    steps = store.open(1).columns()["step"]
+    log = store.open(ids["kill"]).settings_log()
+    assert [s for s, _ in log] == [0, info.weights_step] and log[1][1]["optim"]["lr_g"] == 5e-4
+    steps = store.open(ids["kill"]).columns()["step"]
     assert np.array_equal(steps, np.arange(0, after.step + 1, 5))  # no gap, no repeat
+
+
+def test_a_diverging_run_is_stored_as_diverged_with_its_record(capsys, tmp_path):
+    store = tmp_path / "runs.sqlite"
+    code, out, err = gan_viz(
+        capsys, "train", "--target", "gaussian", "--optimizer", "sgd", "--lr-d", "1e30",
+        "--lr-g", "1e30", "--steps", "200", "--record-every", "1", "--quiet", "--store", store,
+        "--out", tmp_path / "o",
+    )  # fmt: skip
+    assert code == 1 and "Saved as run 1" in err
+    info = RunStore(store).run(1)
+    assert info.status == "diverged" and info.message.startswith("diverged at iteration")
+    cols = RunStore(store).open(1).columns()
+    assert len(cols["js"]) >= 1 and np.isfinite(cols["js"]).all()
+    weights = RunStore(store).open(1).weights()
+    assert all(torch.isfinite(v).all() for v in weights["G"].values())  # the last finite ones

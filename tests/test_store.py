@@ -314,6 +314,12 @@ def test_name_tag_note_and_delete_give_the_space_back(tmp_path):
     assert [i.name for i in store.runs(name="KEE")] == ["keep"]
     assert store.runs(status="running") == []
 
+    live = RunRecorder(store, "toy", {}, name="still training")
+    with pytest.raises(ConfigError, match="a run no process is writing now"):
+        store.delete(live.run_id)
+    live.finish()
+    store.delete(live.run_id)
+
     weights = store.weights_path(info.uid)
     before = store.size()
     assert weights.exists() and before.weights == weights.stat().st_size
@@ -360,6 +366,6 @@ def test_commits_are_small_batches_every_few_seconds(tmp_path):
     rec.add_row({"step": 0})
     assert store.run(rec.run_id).rows == 0  # buffered
     time.sleep(0.35)
-    rec.add_row({"step": 1})  # the due commit takes both
-    assert store.run(rec.run_id).rows == 2
+    rec.add_row({"step": 1})  # the due commit takes both, on the writer thread
+    assert rec.wait() and store.run(rec.run_id).rows == 2
     rec.finish()

@@ -6,7 +6,7 @@
     gan-viz runs import run.zip [--name NAME]
     gan-viz runs rename 12 "ring8, non-saturating" | tag 12 lecture [--remove] | note 12 "..."
     gan-viz runs delete 12 [13 ...]
-    gan-viz runs resume 12 --steps 5000 [--new]
+    gan-viz runs resume 12 --steps 5000 [--new] [--lr-g 1e-4 ...]
 
 Every sub-command takes --store PATH (default: $GAN_VIZ_STORE, else the user's data folder).
 """
@@ -19,7 +19,11 @@ import sys
 import time
 from pathlib import Path
 
+from gan_viz.cli.train import FLAGS, SWITCHES
 from gan_viz.config import ConfigError
+
+# What a resumed run may change: the networks, target and noise it was trained with stay.
+RESUME_SECTIONS = ("objective", "optim", "cadence")
 
 ACTIONS = {
     "list": "list stored runs, newest first",
@@ -76,6 +80,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     p["resume"].add_argument("--new", action="store_true", help="continue in a new run (a fork)")
     p["resume"].add_argument("--name", help="name of the run that goes on")
     p["resume"].add_argument("--quiet", action="store_true", help="no progress bar")
+    for flag, section, _field, kind, help_text in FLAGS:
+        if section in RESUME_SECTIONS:
+            p["resume"].add_argument(flag, type=kind, help=f"{help_text}, from here on")
+    for flag, section, _field, help_text in SWITCHES:
+        if section in RESUME_SECTIONS:
+            p["resume"].add_argument(flag, action="store_true", default=None, help=help_text)
 
 
 def _run_id(text: str, store) -> int:
@@ -269,7 +279,12 @@ def _resume(store, args) -> int:
         assert steps >= 0
     except (ValueError, AssertionError):
         raise ConfigError("--steps", args.steps, "a whole number >= 0") from None
-    toy, rec = resume(store, run_id, new_run=args.new, name=args.name)
+    changes: dict[str, dict] = {}
+    for flag, section, field, *_ in FLAGS + SWITCHES:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+        if section in RESUME_SECTIONS and value is not None:
+            changes.setdefault(section, {})[field] = value
+    toy, rec = resume(store, run_id, new_run=args.new, name=args.name, changes=changes)
     start = toy.step_count
     print(
         f"gan-viz runs: run {run_id} goes on from step {start} as run {rec.run_id}", file=sys.stderr

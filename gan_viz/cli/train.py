@@ -184,6 +184,12 @@ def write_run(run: ToyGAN, out: Path, n_samples: int) -> None:
     torch.save(run.weights(), out / "weights.pt")
 
 
+def _record_the_end(toy: ToyGAN) -> None:
+    """A last metric row (and snapshot) where training stopped, unless one is there."""
+    if toy.diverged is None and toy.history.last_row().get("step") != toy.step_count:
+        toy.record()
+
+
 def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> None:
     """Train to `until_step` iterations with a progress bar. A ToyFollower (if given) records
     the run as it goes and finishes it: finished, diverged, or interrupted by Ctrl-C."""
@@ -205,10 +211,10 @@ def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> None
             bar.set_postfix(js=f"{last.get('js', float('nan')):.3f}", refresh=False)
             if follower is not None:
                 follower.poll()
-        if toy.diverged is None and toy.history.last_row().get("step") != toy.step_count:
-            toy.record()
+        _record_the_end(toy)
     except KeyboardInterrupt:
         if follower is not None:
+            _record_the_end(toy)
             follower.finish("interrupted", f"stopped by the user at step {toy.step_count}")
         raise
     finally:

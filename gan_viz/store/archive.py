@@ -38,6 +38,7 @@ VERSION = 1
 MAX_MEMBERS = 20_000
 MAX_TOTAL_BYTES = 2 << 30  # uncompressed bytes in one archive (all read into memory)
 MAX_MEMBER_BYTES = 1 << 30
+MAX_ROWS = 2_000_000  # metric rows in one archive (a million-step run, a row per step, fits)
 MAX_RATIO = 100  # unpacked / packed size of a member over 1 MB beyond which it is a bomb
 _SNAPSHOT_NAME = re.compile(r"snapshots/(\d{6,9})\.npz")
 _FIXED = ("manifest.json", "settings_log.json", "metrics.jsonl", "weights.npz")
@@ -245,7 +246,10 @@ def read_archive(path: str | Path) -> dict:
         configs = [toy_checks.check_settings(settings) for _, settings in log]
         dim = toy_checks.target_dim(configs[-1])
         rows = []
-        for i, line in enumerate(read["metrics.jsonl"].decode("utf-8").splitlines()):
+        lines = read["metrics.jsonl"].decode("utf-8").splitlines()
+        if len(lines) > MAX_ROWS:
+            raise toy_checks.Refused(f"{len(lines)} metric rows (at most {MAX_ROWS})")
+        for i, line in enumerate(lines):
             row = _json(line.encode(), f"metrics.jsonl line {i + 1}", where)
             toy_checks.check_metrics(row)
             rows.append(row)

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 SCHEMA_VERSION = 1
+WAL_LIMIT_BYTES = 16 << 20  # write-ahead log size kept between checkpoints
 BUSY_SECONDS = 60.0  # how long a writer waits for another's transaction before giving up
 
 _SCHEMA = """
@@ -68,10 +69,15 @@ def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode (we BEGIN ourselves), WAL, with a busy timeout."""
     con = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     con.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+    # Before WAL mode writes the file's header, or it cannot take: lets delete() hand freed
+    # pages back to the disk. A no-op on a store that has tables already.
+    con.execute("PRAGMA auto_vacuum = INCREMENTAL")
     con.execute("PRAGMA journal_mode = WAL")
     # NORMAL in WAL mode: a commit survives a killed process (not a power cut), without an
     # fsync per commit.
     con.execute("PRAGMA synchronous = NORMAL")
+    # The log file keeps its largest size unless told: trim it after checkpoints.
+    con.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
     return con
 
 
@@ -94,9 +100,6 @@ class Transaction:
 
 def init_schema(con: sqlite3.Connection) -> None:
     """Create the tables of a new store; refuse a store written by a newer gan-viz."""
-    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
-        # Only takes on an empty file: lets delete() hand freed pages back to the disk.
-        con.execute("PRAGMA auto_vacuum = INCREMENTAL")
     with Transaction(con):
         for statement in _SCHEMA.split(";"):  # (no semicolons in the comments)
             if statement.strip():

@@ -5,26 +5,30 @@
     rec.save_weights(state, step)                                        # a torch file
     rec.finish("finished")                                               # or diverged, ...
 
-Rows and snapshots are buffered and committed together every `flush_seconds` (one short
-transaction), so a killed process loses at most that much, and training does not wait on the
-disk at every record. The recorder knows nothing about ToyGAN: image mode and the playground's
-worker feed it the same way (gan_viz.toy_store follows a ToyGAN for you).
+Rows and snapshots are buffered and handed over every `flush_seconds` to a writer thread,
+which encodes the snapshots and commits them in one short transaction: a killed process loses
+at most those seconds, and the training thread never waits for zlib or the disk. Which
+snapshots are kept at all is SnapshotPlan's business. The recorder knows nothing about
+ToyGAN: image mode and the playground's worker feed it alike (gan_viz.toy_store follows a
+ToyGAN for you).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import socket
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from gan_viz.store.db import Transaction, connect
 from gan_viz.store.npz import to_npz
 from gan_viz.store.runstore import RunStore
 
-STORE_SNAPSHOTS = 200  # snapshots a run keeps in the store (a 2-D one is ~0.27 MB compressed)
+STORE_SNAPSHOTS = 200  # snapshots a run keeps in the store (a 2-D one is ~0.3 MB compressed)
 FLUSH_SECONDS = 2.0  # most a killed process can lose
 
 
@@ -64,6 +68,22 @@ class SnapshotPlan:
         self.kept = [k for i, k in enumerate(self.kept) if i % 2 == 0 or i == last]
         self.stride = self._mean_gap()
         return True, dropped
+
+
+@dataclass
+class _Batch:
+    """What one commit writes: handed from the training thread to the writer thread."""
+
+    rows: list[tuple]  # (run_id, seq, step, json)
+    snaps: list[tuple]  # (seq, step, d_updates, g_updates, snapshot, then its .npz bytes)
+    drops: list[int]  # seqs of stored snapshots the plan thinned out
+    tail: tuple | None  # the newest frame, as snaps
+    tail_dirty: bool  # the stored tail frame is stale
+    settings: list[tuple[int, int, str]]  # (seq, step, settings JSON)
+    weights_step: int | None
+    step: int
+    status: tuple[str, str] | None  # (status, message) to set
+    encoded: bool = False
 
 
 def _plain(value):
@@ -118,13 +138,16 @@ class RunRecorder:
         self.plan = SnapshotPlan(max_snapshots, kept)
         (self.step,) = c.execute("SELECT step FROM runs WHERE id = ?", (run_id,)).fetchone()
         self._rows: list[tuple] = []
-        self._snaps: list[tuple] = []  # (seq, step, d_updates, g_updates, blob)
+        self._snaps: list[tuple] = []  # (seq, step, d_updates, g_updates, snapshot)
         self._drops: list[int] = []
         self._tail = None  # the newest snapshot not kept on the plan's grid
         self._tail_dirty = False
-        self._settings: list[tuple[int, str]] = []
+        self._settings: list[tuple[int, int, str]] = []  # (seq, step, settings)
         self._weights_step: int | None = None
         self._last_flush = time.monotonic()
+        self._queue: queue.Queue[_Batch | None] = queue.Queue()
+        self._backlog: list[_Batch] = []  # batches taken by the writer, not yet committed
+        self._writer: threading.Thread | None = None
         self.finished = False
 
     def _next(self, con, table: str) -> int:
@@ -151,10 +174,9 @@ class RunRecorder:
         """A snapshot (anything with step, d_updates, g_updates and to_arrays())."""
         with self._lock:
             keep, dropped = self.plan.offer(self._snap_seq, snap.step)
-            if keep:
-                blob = to_npz(snap.to_arrays())
+            if keep:  # encoded later, on the writer thread
                 self._snaps.append(
-                    (self._snap_seq, snap.step, snap.d_updates, snap.g_updates, blob)
+                    (self._snap_seq, snap.step, snap.d_updates, snap.g_updates, snap)
                 )
                 self._snap_seq += 1
                 pending = {s[0] for s in self._snaps}
@@ -171,7 +193,8 @@ class RunRecorder:
         """The settings changed mid-run (e.g. another objective from this step on)."""
         text = settings if isinstance(settings, str) else json.dumps(settings)
         with self._lock:
-            self._settings.append((step, text))
+            self._settings.append((self._settings_seq, step, text))
+            self._settings_seq += 1
 
     def save_weights(self, state: dict, step: int) -> None:
         """Weights (and any trainer state) as a torch file next to the database, replaced
@@ -187,87 +210,130 @@ class RunRecorder:
             self._weights_step = step
 
     # --- committing ------------------------------------------------------------------------------
+    # The training thread only hands batches over; a writer thread encodes snapshots (zlib,
+    # ~10 ms for a 2-D one) and commits, in order, so training never waits on either.
 
-    def maybe_flush(self) -> bool:
-        """Commit if `flush_seconds` passed since the last commit; True if it did."""
-        if time.monotonic() - self._last_flush < self.flush_seconds:
-            return False
-        return self.flush()
+    def maybe_flush(self) -> None:
+        """Hand what is buffered to the writer if `flush_seconds` passed since the last time."""
+        if time.monotonic() - self._last_flush >= self.flush_seconds:
+            self.flush(wait=False)
 
-    def flush(self, status: str | None = None, message: str = "") -> bool:
-        """Commit everything buffered now (and a new status). False if the write failed: the
-        data stays buffered and the next flush tries again; `error` says why."""
-        import sqlite3
-
+    def flush(self, status: str | None = None, message: str = "", wait: bool = True) -> bool:
+        """Commit everything buffered (and a new status). With `wait`, returns when it is
+        committed: False if the write failed (the writer tries again at the next flush;
+        `error` says why)."""
         with self._lock:
             self._last_flush = time.monotonic()
-            tail_blob = None
+            tail = None
             if self._tail_dirty and self._tail is not None:
                 t = self._tail
-                tail_blob = (
-                    self._snap_seq,
-                    t.step,
-                    t.d_updates,
-                    t.g_updates,
-                    to_npz(t.to_arrays()),
-                )
-            try:
-                self._commit(tail_blob, status, message)
-            except (sqlite3.Error, OSError) as err:
-                self.error = f"could not write run {self.run_id} to {self.store.path}: {err}"
-                return False
-            if tail_blob is not None:
+                tail = (self._snap_seq, t.step, t.d_updates, t.g_updates, t)
                 self._snap_seq += 1
+            batch = _Batch(
+                self._rows,
+                self._snaps,
+                self._drops,
+                tail,
+                self._tail_dirty,
+                self._settings,
+                self._weights_step,
+                self.step,
+                (status, message) if status is not None else None,
+            )
             self._rows, self._snaps, self._drops, self._settings = [], [], [], []
             self._tail_dirty, self._weights_step = False, None
-            return True
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_batches, name=f"run {self.run_id} writer", daemon=True
+                )
+                self._writer.start()
+        self._queue.put(batch)
+        return self.wait() if wait else True
 
-    def _commit(self, tail_blob, status: str | None, message: str) -> None:
+    def wait(self) -> bool:
+        """Block until the writer has committed every batch handed to it; False if one
+        failed (it stays queued for the next flush; `error` says why)."""
+        self._queue.join()
+        return not self._backlog
+
+    def _write_batches(self) -> None:
+        while True:
+            batch = self._queue.get()
+            try:
+                if batch is None:
+                    return
+                self._backlog.append(batch)
+                self._drain()
+            finally:
+                self._queue.task_done()
+
+    def _drain(self) -> None:
+        import sqlite3
+
+        while self._backlog:
+            try:
+                self._commit(self._backlog[0])
+            except (sqlite3.Error, OSError) as err:  # busy too long, disk full: try again later
+                self.error = f"could not write run {self.run_id} to {self.store.path}: {err}"
+                return
+            except Exception as err:  # a batch that can never be written: do not block the rest
+                self.error = f"run {self.run_id}: dropped a batch that cannot be stored ({err!r})"
+            self._backlog.pop(0)
+
+    def _commit(self, b: _Batch) -> None:
+        if not b.encoded:
+            b.snaps = [(q, s, du, gu, to_npz(snap.to_arrays())) for q, s, du, gu, snap in b.snaps]
+            if b.tail is not None:
+                b.tail = (*b.tail[:4], to_npz(b.tail[4].to_arrays()))
+            b.encoded = True
         c, rid = self._con, self.run_id
         with Transaction(c):
-            c.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", self._rows)
+            c.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", b.rows)
             c.executemany(
-                "DELETE FROM snapshots WHERE run_id = ? AND seq = ?",
-                [(rid, seq) for seq in self._drops],
+                "DELETE FROM snapshots WHERE run_id = ? AND seq = ?", [(rid, q) for q in b.drops]
             )
-            if self._tail_dirty:
+            if b.tail_dirty:
                 c.execute("DELETE FROM snapshots WHERE run_id = ? AND tail = 1", (rid,))
-            new = [(*s, 0) for s in self._snaps] + ([(*tail_blob, 1)] if tail_blob else [])
+            new = [(*s, 0) for s in b.snaps] + ([(*b.tail, 1)] if b.tail else [])
             c.executemany(
                 "INSERT INTO snapshots (run_id, seq, step, d_updates, g_updates, data, nbytes,"
                 " tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(rid, q, s, du, gu, b, len(b), tail) for q, s, du, gu, b, tail in new],
+                [(rid, q, s, du, gu, blob, len(blob), tail) for q, s, du, gu, blob, tail in new],
             )
-            for step, text in self._settings:
-                c.execute(
-                    "INSERT INTO settings_log VALUES (?, ?, ?, ?)",
-                    (rid, self._settings_seq, step, text),
-                )
-                c.execute("UPDATE runs SET settings = ? WHERE id = ?", (text, rid))
-                self._settings_seq += 1
-            if self._weights_step is not None:
-                c.execute(
-                    "UPDATE runs SET weights_step = ? WHERE id = ?", (self._weights_step, rid)
-                )
+            c.executemany(
+                "INSERT INTO settings_log VALUES (?, ?, ?, ?)",
+                [(rid, *entry) for entry in b.settings],
+            )
+            if b.settings:
+                c.execute("UPDATE runs SET settings = ? WHERE id = ?", (b.settings[-1][2], rid))
+            if b.weights_step is not None:
+                c.execute("UPDATE runs SET weights_step = ? WHERE id = ?", (b.weights_step, rid))
             c.execute(
-                "UPDATE runs SET updated = ?, step = ? WHERE id = ?", (time.time(), self.step, rid)
+                "UPDATE runs SET updated = ?, step = ? WHERE id = ?", (time.time(), b.step, rid)
             )
-            if status is not None:
-                c.execute(
-                    "UPDATE runs SET status = ?, message = ? WHERE id = ?", (status, message, rid)
-                )
+            if b.status is not None:
+                c.execute("UPDATE runs SET status = ?, message = ? WHERE id = ?", (*b.status, rid))
                 c.execute("UPDATE snapshots SET tail = 0 WHERE run_id = ?", (rid,))
 
     def finish(self, status: str = "finished", message: str = "") -> bool:
-        """Commit what is left and mark the run finished, diverged or interrupted."""
+        """Commit what is left, mark the run finished, diverged or interrupted, and close;
+        True when all of it is on disk."""
         if status not in ("finished", "diverged", "interrupted"):
             raise ValueError(f"status {status!r}")
         ok = self.flush(status, message)
-        self.finished = ok
+        self.finished = True
+        self.close()
         return ok
 
     def close(self) -> None:
-        self._con.close()
+        """Stop the writer (after what it holds) and close the connection."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def __enter__(self) -> RunRecorder:
         return self

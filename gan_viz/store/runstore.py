@@ -2,9 +2,13 @@
 embedded SQLite database that outlives the process (gan_viz.store.db has the file's side).
 
     store = RunStore()                      # $GAN_VIZ_STORE, else the user's data folder
-    for info in store.runs(tag="lecture"):  # RunInfo: id, name, tags, status, step, ...
-        cols = store.metrics(info.id)       # like History.columns()
-        snap = store.snapshot_at(info.id, 5000)
+    for info in store.runs(tag="lecture"):  # RunInfo: id, name, tags, status, step, sizes
+        run = store.open(info.id)           # StoredRun: reads as a History does
+        cols, snap = run.columns(), run.snapshot_at(5000)
+    store.rename(12, "ring8, NS"); store.tag(12, add=["week3"]); store.delete(13)
+
+Runs are written by a RunRecorder (gan_viz.store.recorder), read through StoredRun
+(gan_viz.store.stored_run), carried elsewhere by gan_viz.store.archive.
 
 Weights are torch files next to the database (`<name>-weights/<uid>.pt`), read back with
 `torch.load(..., weights_only=True)`; snapshots are `Snapshot.to_arrays()` as `.npz` blobs, read
@@ -39,12 +43,16 @@ if TYPE_CHECKING:
 
 
 class RunNotFound(ConfigError):
+    """A run id the store does not hold."""
+
     def __init__(self, run_id):
         super().__init__("run", run_id, "the id of a stored run (see `gan-viz runs list`)")
 
 
 @dataclass(frozen=True)
 class RunInfo:
+    """One line of the catalogue: what a list of runs shows."""
+
     id: int
     uid: str
     kind: str
@@ -60,7 +68,7 @@ class RunInfo:
     weights_step: int | None
     rows: int  # metric rows stored
     snapshots: int  # snapshots stored
-    snapshot_bytes: int
+    snapshot_bytes: int  # compressed bytes of its stored snapshots
 
     @property
     def label(self) -> str:
@@ -178,7 +186,10 @@ class RunStore:
         return self.run(run_id).tags
 
     def delete(self, run_id: int) -> None:
-        """The run, its rows, snapshots, tags and weights file; the space goes back to the disk."""
+        """The run, its rows, snapshots, tags and weights file; the space goes back to the disk.
+        A run that a live process is still writing is refused: stop it first."""
+        if self.run(run_id).status == "running":
+            raise ConfigError("run", run_id, "a run no process is writing now (stop it first)")
         con = self.connection()
         with Transaction(con):
             uid = self._require(con, run_id)
@@ -186,7 +197,8 @@ class RunStore:
                 con.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
             con.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         self.weights_path(uid).unlink(missing_ok=True)
-        con.execute("PRAGMA incremental_vacuum")
+        # executescript steps the pragma to the end; execute() would free a single page
+        con.executescript("PRAGMA incremental_vacuum;")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a no-op while another reader holds it
 
     def truncate(self, run_id: int, after_step: int) -> None:

@@ -9,6 +9,7 @@ that is still being written (only the decoded snapshots are cached).
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ class StoredRun:
         self.store, self.id = store, info.id
         self._info = info
         self._cache: OrderedDict[int, object] = OrderedDict()
+        self._lock = threading.Lock()  # a page's threads may share one open run
 
     def _sql(self, sql: str, *params):
         return self.store.connection().execute(sql, (self.id, *params))
@@ -102,16 +104,19 @@ class StoredRun:
 
     def snapshot(self, seq: int):
         """The snapshot with this sequence number (see snapshot_index)."""
-        if seq in self._cache:
-            self._cache.move_to_end(seq)
-            return self._cache[seq]
-        found = self._sql("SELECT data FROM snapshots WHERE run_id = ? AND seq = ?", seq).fetchone()
-        if found is None:
+        with self._lock:
+            if seq in self._cache:
+                self._cache.move_to_end(seq)
+                return self._cache[seq]
+        found = self._sql("SELECT data FROM snapshots WHERE run_id = ? AND seq = ?", seq)
+        row = found.fetchone()
+        if row is None:
             raise ConfigError("snapshot", seq, f"a snapshot of run {self.id}")
-        snap = SNAPSHOT_TYPES[self._info.kind].from_arrays(from_npz(found[0]))
-        self._cache[seq] = snap
-        if len(self._cache) > CACHED_SNAPSHOTS:
-            self._cache.popitem(last=False)
+        snap = SNAPSHOT_TYPES[self._info.kind].from_arrays(from_npz(row[0]))
+        with self._lock:
+            self._cache[seq] = snap
+            if len(self._cache) > CACHED_SNAPSHOTS:
+                self._cache.popitem(last=False)
         return snap
 
     def snapshot_at(self, step: int):

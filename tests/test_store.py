@@ -114,7 +114,10 @@ def test_a_long_run_stays_small_on_disk(tmp_path):
             rec.flush()
         if step in (599, 2999):
             sizes[step] = store.size().database
+    con = store.connection()
+    assert con.execute("PRAGMA freelist_count").fetchone()[0] > 0  # thinned pages, for reuse
     rec.finish()
+    assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0  # handed back at the end
     assert len(store.open(rec.run_id).snapshot_index()) <= 21  # the plan's 20 and the tail
     assert store.run(rec.run_id).rows == 3000
     # five times the steps, the snapshot pages reused: not five times the bytes
@@ -369,3 +372,22 @@ def test_commits_are_small_batches_every_few_seconds(tmp_path):
     rec.add_row({"step": 1})  # the due commit takes both, on the writer thread
     assert rec.wait() and store.run(rec.run_id).rows == 2
     rec.finish()
+
+
+def test_a_checkpoint_is_never_ahead_of_the_committed_rows(tmp_path):
+    store = RunStore(tmp_path / "runs.sqlite")
+    rec = RunRecorder(store, "toy", {}, flush_seconds=1e9)
+    rec.add_row({"step": 10})
+    rec.save_weights({"G": {"w": torch.ones(3)}}, 10)
+    rec.flush()
+    rec.add_row({"step": 20})
+    rec.save_weights({"G": {"w": torch.full((3,), 2.0)}}, 20)
+    # killed here: the file on disk is still step 10's, which the stored rows reach
+    run = store.open(rec.run_id)
+    assert run.refresh().weights_step == 10 and run.columns()["step"].tolist() == [10]
+    assert torch.equal(run.weights()["G"]["w"], torch.ones(3))
+    rec.finish()
+    assert run.refresh().weights_step == 20 and torch.equal(
+        run.weights()["G"]["w"][0], torch.tensor(2.0)
+    )
+    assert [p.name for p in store.weights_dir.iterdir()] == [f"{run.info.uid}.pt"]  # no leftovers

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 SCHEMA_VERSION = 1
-WAL_LIMIT_BYTES = 16 << 20  # write-ahead log size kept between checkpoints
+WAL_LIMIT_BYTES = 4 << 20  # write-ahead log size kept between checkpoints
 BUSY_SECONDS = 60.0  # how long a writer waits for another's transaction before giving up
 
 _SCHEMA = """

@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from gan_viz.store.db import Transaction, connect
 from gan_viz.store.npz import to_npz
@@ -80,7 +81,7 @@ class _Batch:
     tail: tuple | None  # the newest frame, as snaps
     tail_dirty: bool  # the stored tail frame is stale
     settings: list[tuple[int, int, str]]  # (seq, step, settings JSON)
-    weights_step: int | None
+    weights: tuple[Path, int] | None  # a checkpoint file to put in place after the commit
     step: int
     status: tuple[str, str] | None  # (status, message) to set
     encoded: bool = False
@@ -143,7 +144,8 @@ class RunRecorder:
         self._tail = None  # the newest snapshot not kept on the plan's grid
         self._tail_dirty = False
         self._settings: list[tuple[int, int, str]] = []  # (seq, step, settings)
-        self._weights_step: int | None = None
+        self._weights: tuple[Path, int] | None = None  # (written file, step) awaiting commit
+        self._weights_serial = 0
         self._last_flush = time.monotonic()
         self._queue: queue.Queue[_Batch | None] = queue.Queue()
         self._backlog: list[_Batch] = []  # batches taken by the writer, not yet committed
@@ -197,17 +199,23 @@ class RunRecorder:
             self._settings_seq += 1
 
     def save_weights(self, state: dict, step: int) -> None:
-        """Weights (and any trainer state) as a torch file next to the database, replaced
-        atomically so a kill mid-write leaves the previous file."""
+        """Weights (and any trainer state) as a torch file next to the database.
+
+        Written now (the state is consistent now) to a temporary file that replaces the
+        run's file only after the next commit: the checkpoint is never ahead of the stored
+        rows, so a run resumed from it has no gap, and a kill mid-write leaves the old file."""
         import torch
 
         path = self.store.weights_path(self.uid)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, path)
         with self._lock:
-            self._weights_step = step
+            self._weights_serial += 1
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{self._weights_serial}.tmp")
+        torch.save(state, tmp)
+        with self._lock:
+            if self._weights is not None:
+                self._weights[0].unlink(missing_ok=True)  # superseded before it was committed
+            self._weights = (tmp, step)
 
     # --- committing ------------------------------------------------------------------------------
     # The training thread only hands batches over; a writer thread encodes snapshots (zlib,
@@ -236,12 +244,12 @@ class RunRecorder:
                 tail,
                 self._tail_dirty,
                 self._settings,
-                self._weights_step,
+                self._weights,
                 self.step,
                 (status, message) if status is not None else None,
             )
             self._rows, self._snaps, self._drops, self._settings = [], [], [], []
-            self._tail_dirty, self._weights_step = False, None
+            self._tail_dirty, self._weights = False, None
             if self._writer is None:
                 self._writer = threading.Thread(
                     target=self._write_batches, name=f"run {self.run_id} writer", daemon=True
@@ -306,14 +314,19 @@ class RunRecorder:
             )
             if b.settings:
                 c.execute("UPDATE runs SET settings = ? WHERE id = ?", (b.settings[-1][2], rid))
-            if b.weights_step is not None:
-                c.execute("UPDATE runs SET weights_step = ? WHERE id = ?", (b.weights_step, rid))
+            if b.weights is not None:
+                c.execute("UPDATE runs SET weights_step = ? WHERE id = ?", (b.weights[1], rid))
             c.execute(
                 "UPDATE runs SET updated = ?, step = ? WHERE id = ?", (time.time(), b.step, rid)
             )
             if b.status is not None:
                 c.execute("UPDATE runs SET status = ?, message = ? WHERE id = ?", (*b.status, rid))
                 c.execute("UPDATE snapshots SET tail = 0 WHERE run_id = ?", (rid,))
+        if b.weights is not None:  # committed: never again, so no raise from here
+            try:
+                os.replace(b.weights[0], self.store.weights_path(self.uid))
+            except OSError as err:
+                self.error = f"could not put run {self.run_id}'s checkpoint in place: {err}"
 
     def finish(self, status: str = "finished", message: str = "") -> bool:
         """Commit what is left, mark the run finished, diverged or interrupted, and close;
@@ -322,8 +335,19 @@ class RunRecorder:
             raise ValueError(f"status {status!r}")
         ok = self.flush(status, message)
         self.finished = True
+        self._give_back_free_pages()
         self.close()
         return ok
+
+    def _give_back_free_pages(self) -> None:
+        """Pages freed by thinning are reused while a run goes on; once it ends, the file
+        shrinks to what the store holds (stores made before auto_vacuum was set: no-op)."""
+        import sqlite3
+
+        try:
+            self._con.executescript("PRAGMA incremental_vacuum;")  # stepped to the end
+        except sqlite3.Error:
+            pass  # busy: the next finish or delete gives them back
 
     def close(self) -> None:
         """Stop the writer (after what it holds) and close the connection."""

@@ -197,6 +197,8 @@ class RunStore:
                 con.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
             con.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         self.weights_path(uid).unlink(missing_ok=True)
+        for leftover in self.weights_dir.glob(f"{uid}.pt.*.tmp"):  # from a killed writer
+            leftover.unlink(missing_ok=True)
         # executescript steps the pragma to the end; execute() would free a single page
         con.executescript("PRAGMA incremental_vacuum;")
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a no-op while another reader holds it

@@ -97,7 +97,8 @@ def main() -> None:
             info, size = long_store.run(run_id), long_store.size()
             print(f"{args.long}-step run in {time.perf_counter() - start:.0f} s ({rate:.1f} it/s):")
             print(
-                f"  {info.rows} metric rows, {info.snapshots} snapshots ({mb(info.snapshot_bytes)})"
+                f"  {info.rows} metric rows ({mb(long_store.open(run_id).rows_bytes())}), "
+                f"{info.snapshots} snapshots ({mb(info.snapshot_bytes)})"
             )
             print(
                 f"  store on disk {mb(size.total)}: database {mb(size.database)}, "

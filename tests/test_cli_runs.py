@@ -151,6 +151,7 @@ def test_runs_end_to_end(capsys, tmp_path):
         (["resume", "1", "--lr-d", "-1"], "D learning rate: got -1.0"),
         (["delete", "1", "99"], "run: got 99"),
         (["rename", "7", "x"], "run: got 7"),
+        (["list", "--store", "/no/such/runs.sqlite"], "--store: got '/no/such/runs.sqlite'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(capsys, tmp_path, args, words):
@@ -160,7 +161,8 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(capsys, tmp_path, args
     existing.write_text("mine")
     args = [str(existing) if a == "EXISTING" else a for a in args]
     before = [(i.id, i.name, i.rows, i.snapshots) for i in RunStore(store).runs()]
-    code, out, err = gan_viz(capsys, "runs", *args, "--store", store)
+    own_store = [] if "--store" in args else ["--store", store]
+    code, out, err = gan_viz(capsys, "runs", *args, *own_store)
     assert code == 2 and out == ""
     assert words.replace("EXISTING", str(existing)) in err, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -48,10 +48,15 @@ def add_store_argument(parser: argparse.ArgumentParser, default=None) -> None:
     )
 
 
-def open_store(args: argparse.Namespace):
+def open_store(args: argparse.Namespace, must_exist: bool = False):
+    """The store --store names (made if missing, unless `must_exist`: a typo in a path to
+    read from should not answer with an empty store), else the default one."""
     from gan_viz.store import RunStore
 
-    return RunStore(getattr(args, "store", None))
+    path = getattr(args, "store", None)
+    if must_exist and path and not Path(path).expanduser().exists():
+        raise ConfigError("--store", path, "an existing run store (`gan-viz train` makes one)")
+    return RunStore(path)
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -103,11 +108,6 @@ def _mb(n: int) -> str:
 
 def _when(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
-
-
-def run(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    return globals()[f"_{args.action}"](store, args)
 
 
 def _list(store, args) -> int:
@@ -173,7 +173,8 @@ def _show(store, args) -> int:
         else "none"
     )
     print(
-        f"  stored: {i.rows} metric rows, {i.snapshots} snapshots ({_mb(i.snapshot_bytes)}"
+        f"  stored: {i.rows} metric rows ({_mb(run.rows_bytes())}), "
+        f"{i.snapshots} snapshots ({_mb(i.snapshot_bytes)}"
         f"{span}), weights {weights}"
     )
     log = run.settings_log()
@@ -296,3 +297,20 @@ def _resume(store, args) -> int:
     js = toy.history.last_row().get("js", float("nan"))
     print(f"step {toy.step_count}: JS {js:.4f} nats. Saved as run {rec.run_id} in {store.path}.")
     return 0
+
+
+HANDLERS = {
+    "list": _list,
+    "show": _show,
+    "export": _export,
+    "import": _import,
+    "rename": _rename,
+    "tag": _tag,
+    "note": _note,
+    "delete": _delete,
+    "resume": _resume,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    return HANDLERS[args.action](open_store(args, must_exist=args.action != "import"), args)

@@ -335,19 +335,8 @@ class RunRecorder:
             raise ValueError(f"status {status!r}")
         ok = self.flush(status, message)
         self.finished = True
-        self._give_back_free_pages()
         self.close()
         return ok
-
-    def _give_back_free_pages(self) -> None:
-        """Pages freed by thinning are reused while a run goes on; once it ends, the file
-        shrinks to what the store holds (stores made before auto_vacuum was set: no-op)."""
-        import sqlite3
-
-        try:
-            self._con.executescript("PRAGMA incremental_vacuum;")  # stepped to the end
-        except sqlite3.Error:
-            pass  # busy: the next finish or delete gives them back
 
     def close(self) -> None:
         """Stop the writer (after what it holds) and close the connection."""

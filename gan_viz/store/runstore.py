@@ -201,7 +201,9 @@ class RunStore:
             leftover.unlink(missing_ok=True)
         # executescript steps the pragma to the end; execute() would free a single page
         con.executescript("PRAGMA incremental_vacuum;")
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a no-op while another reader holds it
+        # Into the file, which shrinks, and the log emptied: waits (busy timeout) for reads
+        # in flight, which are short here.
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def truncate(self, run_id: int, after_step: int) -> None:
         """Drop rows, snapshots and settings changes past `after_step`: a run resumed from a

@@ -87,6 +87,12 @@ class StoredRun:
         row = found.fetchone()
         return json.loads(row[0]) if row else {}
 
+    def rows_bytes(self) -> int:
+        """Bytes of the stored metric rows (their JSON text)."""
+        return self._sql(
+            "SELECT coalesce(sum(length(data)), 0) FROM rows WHERE run_id = ?"
+        ).fetchone()[0]
+
     def __len__(self) -> int:
         return self._sql("SELECT count(*) FROM rows WHERE run_id = ?").fetchone()[0]
 

@@ -195,6 +195,10 @@ HOSTILE = {
         ),
         "not a gan-viz run archive",
     ),
+    "a kind this gan-viz cannot check": (
+        lambda p, out: rewrite(p, out, replace={"manifest.json": manifest_with(p, kind="audio")}),
+        "its run kind is 'audio'",
+    ),
     "manifest not JSON": (
         lambda p, out: rewrite(p, out, replace={"manifest.json": b"{oops"}),
         "manifest.json is not valid JSON",

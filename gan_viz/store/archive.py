@@ -201,7 +201,7 @@ def _check_manifest(m, where) -> dict:
         if not isinstance(m.get(key), kind) or len(m[key]) > 100_000:
             raise ArchiveError(where, f"manifest field {key!r} is missing or not text")
     if m["kind"] != "toy":
-        raise ArchiveError(where, f"a {m['kind']!r} run; this gan-viz imports toy runs")
+        raise ArchiveError(where, f"its run kind is {m['kind']!r}; only toy runs import for now")
     if m["status"] not in STATUSES:
         raise ArchiveError(where, f"unknown status {m['status'][:40]!r}")
     tags = m.get("tags")

@@ -1,18 +1,38 @@
-"""gan-viz: the Streamlit entry point. Routes to the pages kept in pages/."""
+"""gan-viz: the Streamlit entry point. Routes to the pages kept in pages/.
+
+To add a page, add one entry to PAGES (file, title, icon) and one line to HOME_TEXT.
+"""
 
 import streamlit as st
 
 st.set_page_config(page_title="gan-viz", page_icon="◐", layout="wide")
 
+# (script in pages/, title in the menu, icon): the playground first, as the issue asks.
+PAGES = [
+    ("pages/playground.py", "Playground", ":material/tune:"),
+]
+
+HOME_TEXT = {
+    "Playground": "train a GAN on a 1-D or 2-D target and watch it learn, live: p_g chasing "
+    "p_data, D(x) beside the optimal D*(x), the z → x mapping, and JS, KL and V(G, D) against "
+    "the theory's lines (log 2, −log 4, 1/2). Lesson presets: the paper's Fig. 1, saturating "
+    "vs non-saturating G loss, a too-strong D, learning rates out of balance, equilibrium, "
+    "mode collapse.",
+}
+
 
 def home() -> None:
     st.title("gan-viz")
     st.markdown(
-        "See how Generative Adversarial Networks learn. The engine plays the minimax game of "
-        "Goodfellow et al. (2014) step by step and measures every divergence honestly.\n\n"
-        "The playground page arrives with the next issue; today the engine runs from the "
-        "command line: `gan-viz train --target ring8 --steps 5000 --out runs/ring`."
+        "See how Generative Adversarial Networks learn. gan-viz plays the minimax game of "
+        "Goodfellow et al. (2014) step by step and measures every divergence honestly, so what "
+        "you see is what the theory says."
     )
+    for path, title, icon in PAGES:
+        st.markdown(f"**{title}**: {HOME_TEXT[title]}")
+        st.page_link(path, label=f"Open the {title.lower()}", icon=icon)
 
 
-st.navigation([st.Page(home, title="Home", default=True)]).run()
+pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
+pages += [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES]
+st.navigation(pages).run()

@@ -10,6 +10,7 @@ import streamlit as st
 from gan_viz.ui import controls, live, session, sidebar
 from gan_viz.ui.errors import shown_as_message
 
+session.through_navigation()
 st.set_page_config(page_title="gan-viz · Playground", layout="wide")
 state = session.playground()
 if st.session_state.get(sidebar.PROJECTOR_KEY):

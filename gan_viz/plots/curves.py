@@ -65,7 +65,7 @@ PANELS: tuple[Panel, ...] = (
         "V(G, D) and C(G) (nats)",
         (
             Series("v", "V(G, D)", palette.D),
-            Series("c", "C(G) = −log 4 + 2 JSD", palette.D_STAR, "dashdot"),
+            Series("c", "C(G) = max_D V", palette.D_STAR, "dashdot"),
         ),
         refs=((-LOG4, "−log 4"),),
     ),
@@ -109,16 +109,11 @@ def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
 MODE_PANELS = ("Modes captured", "High-quality share")
 
 
-def panels_for(columns: dict[str, np.ndarray], n_modes: int | None = None) -> list[Panel]:
-    """The panels with data; the mode panels only for targets of two modes or more."""
-    out = []
-    for panel in PANELS:
-        if panel.title in MODE_PANELS and (n_modes is None or n_modes < 2):
-            continue
-        cols = [columns.get(s.column) for s in panel.series]
-        if any(c is not None and np.any(np.isfinite(c)) for c in cols) or panel.refs:
-            out.append(panel)
-    return out
+def panels_for(n_modes: int | None = None) -> list[Panel]:
+    """Every panel, the mode panels only for targets of two modes or more. Panels without
+    data yet (losses before the first step) are drawn empty, so the layout never jumps."""
+    wanted = n_modes is not None and n_modes >= 2
+    return [p for p in PANELS if wanted or p.title not in MODE_PANELS]
 
 
 def _axis_name(kind: str, i: int) -> str:
@@ -148,10 +143,10 @@ def curves_figure(
     if log_steps:
         keep = keep[steps[keep] > 0]
     x = float32(steps[keep])
-    panels = panels_for(columns, n_modes)
+    panels = panels_for(n_modes)
     n_rows = max(1, math.ceil(len(panels) / 2))
     row_px = 230 if projector else 175  # plot height of one row of panels
-    gap_px = 3.4 * style.font + 14  # room for a panel's title and legend lines
+    gap_px = 4.8 * style.font + 14  # room for a panel's title and its series, a line each
     total = height or int(n_rows * row_px + (n_rows - 1) * gap_px + 3 * style.font + 40)
     inner = total - 40 - 3 * style.font  # the plotting area, between the margins
     gap_y, gap_x = gap_px / inner, 0.12
@@ -209,7 +204,7 @@ def curves_figure(
                     hovertemplate=f"{s.name} = %{{y:.4g}}<extra></extra>",
                 )
             )
-        legend = "   ".join(
+        legend = "<br>".join(
             f"<span style='color:{s.colour}'>━━</span> {name}"
             for s, name in zip(panel.series, names)
         )

@@ -24,7 +24,8 @@ def base_layout(style: Style, uirevision: str, height: int) -> dict:
         height=height,
         uirevision=uirevision,
         font=dict(size=style.font, color=LABEL_COLOUR),
-        margin=dict(l=70 if big else 55, r=30, t=60 if big else 45, b=50 if big else 40),
+        # Room at the top for the title and, below it, a legend of up to two lines.
+        margin=dict(l=70 if big else 55, r=30, t=int(5 * style.font) + 20, b=50 if big else 40),
         legend=dict(
             orientation="h",
             yanchor="bottom",

@@ -16,6 +16,7 @@ from gan_viz.config import ConfigError, RunConfig
 from gan_viz.ui import session
 from gan_viz.ui.help import tip
 from gan_viz.ui.session import Playground
+from gan_viz.ui.sidebar import PROJECTOR_KEY
 from gan_viz.ui.worker import WorkerError
 
 SPEEDS = [1, 5, 20, 100, 500, "max"]
@@ -59,7 +60,10 @@ def reported(state: Playground) -> Iterator[None]:
 def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = False) -> None:
     worker = state.worker
     training = worker.training
-    cols = st.columns([1.3, 1, 1, 1, 1, 4], vertical_alignment="bottom")
+    projector = bool(st.session_state.get(PROJECTOR_KEY))  # big type: the speed gets a row
+    widths = [1.3, 1, 1, 1, 1, 4] if not projector else [1.4, 1.2, 1.2, 1, 1.2]
+    cols = st.columns(widths, vertical_alignment="bottom")
+    speed_place = cols[5] if not projector else st.container()
     cols[0].button(
         "⏸ Pause" if training else "▶ Train",
         key=f"{P}.train",
@@ -96,7 +100,7 @@ def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = 
         width="stretch",
     )
     cols[4].button(
-        "↺ Reset",
+        "Reset",
         key=f"{P}.reset",
         type="primary" if reset_pending else "secondary",
         on_click=_reset,
@@ -104,7 +108,7 @@ def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = 
         help="A fresh run with the settings in the sidebar (new weights from the seed).",
         width="stretch",
     )
-    speed = cols[5].radio(
+    speed = speed_place.radio(
         "Speed: iterations per frame",
         SPEEDS,
         index=len(SPEEDS) - 1,

@@ -1,13 +1,14 @@
-"""The live part of the playground: the iteration line, the data view, the curves and the
-timeline.
+"""The live part of the playground: the timeline, the iteration line, the data view and the
+curves.
 
-While training, two fragments redraw on their own clocks, never the whole page: the data view
+Two fragments redraw on their own clocks while training, never the whole page: the data view
 and the iteration line every FRAME_SECONDS (the training process snapshots at that rate), the
 curves every CURVES_SECONDS (they change slowly, and a page that draws less leaves more of the
-machine to training). When paused, one fragment holds the timeline and both views, so scrubbing
-moves them together. Figures keep one `uirevision` per run, so zoom survives every frame, and
-an unchanged figure is not built again. When training stops on its own (divergence, a closed
-tab) the view fragment asks for one full rerun, so the controls catch up.
+machine to training). When paused, they redraw only on interaction; the timeline sits above
+them and a scrub reruns the page, so both views follow it. Each chart keeps its place on the
+page in both modes, so its Plotly instance (gan_viz.ui.live_chart) and the user's zoom survive
+Train and Pause. An unchanged figure is not built again. When training stops on its own
+(divergence, a closed tab) the view fragment asks for one full rerun, so the controls catch up.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gan_viz.plots.view2d import figure_2d
 from gan_viz.snapshot import Snapshot
 from gan_viz.ui.errors import shown_as_message
 from gan_viz.ui.help import METRICS, tip
+from gan_viz.ui.live_chart import live_chart
 from gan_viz.ui.session import Playground
 from gan_viz.ui.sidebar import PROJECTOR_KEY
 from gan_viz.ui.training_process import FRAME_SECONDS
@@ -58,8 +60,9 @@ def status_line(state: Playground, shown: Snapshot | None) -> None:
         f"G steps {run.g_updates:,}",
         f"device: {run.device}",
     ]
-    if shown is not None and not worker.training and shown.step != run.step_count:
-        parts.append(f"showing iteration {shown.step:,}")
+    latest = run.history.latest()
+    if shown is not None and not worker.training and shown is not latest:
+        parts.append(f"showing {_label(shown)}")
     st.markdown(" · ".join(parts))
 
 
@@ -77,27 +80,33 @@ def stop_notes(state: Playground) -> None:
 
 
 def timeline(state: Playground) -> Snapshot | None:
-    """The snapshot the timeline points at (the latest when there is nothing to scrub).
+    """The snapshot to show: the latest while training; when paused, the one the timeline
+    points at.
 
-    The slider has no key: when the recorded steps change (a Step, more training) it is a new
-    slider, and it starts at the latest snapshot again.
+    The slider runs over recorded snapshots, not steps: Step D and Step G record snapshots that
+    share an iteration. It has no key: when the snapshots change (a Step, more training) it is a
+    new slider, and it starts at the latest one again.
     """
-    history = state.worker.run.history
-    steps = history.snapshot_steps()
-    if len(steps) < 2:
-        return history.latest()
-    step = st.select_slider(
+    snaps = state.worker.run.history.snapshots()
+    if state.worker.training or len(snaps) < 2:
+        return snaps[-1] if snaps else None
+    index = st.select_slider(
         "Timeline (recorded snapshots)",
-        options=steps,
-        value=steps[-1],
-        format_func=lambda s: f"iteration {s:,}",
+        options=list(range(len(snaps))),
+        value=len(snaps) - 1,
+        format_func=lambda i: _label(snaps[i]),
         help=tip("timeline"),
     )
-    return history.snapshot_at(step)
+    return snaps[index]
 
 
-def data_view(state: Playground, snap: Snapshot) -> None:
-    """The 1-D picture or the 2-D heat map of one snapshot, with its heat-map switch."""
+def _label(snap: Snapshot) -> str:
+    return f"iteration {snap.step:,} (D steps {snap.d_updates:,}, G steps {snap.g_updates:,})"
+
+
+def data_view(state: Playground, snap: Snapshot, place) -> None:
+    """The 1-D picture or the 2-D heat map of one snapshot (drawn into `place`), with its
+    heat-map switch."""
     projector = _projector()
     heat = "d"
     if snap.dim == 2:
@@ -126,9 +135,8 @@ def data_view(state: Playground, snap: Snapshot) -> None:
             height=720 if projector else 560,
         )
 
-    with shown_as_message("draw the data view"):
-        fig = _cached("view", signature, build)
-        st.plotly_chart(fig, key=f"{P}.view{snap.dim}", width="stretch")
+    with place, shown_as_message("draw the data view"):
+        live_chart(_cached("view", signature, build), key=f"{P}.view{snap.dim}")
 
 
 def curves(state: Playground, now: int | None) -> None:
@@ -154,60 +162,45 @@ def curves(state: Playground, now: int | None) -> None:
         )
 
     with shown_as_message("draw the curves"):
-        st.plotly_chart(_cached("curves", signature, build), key=f"{P}.curves", width="stretch")
-
-
-def _columns():
-    if _projector():
-        return st.container(), st.container()  # a projector's big type needs the full width
-    return st.columns([1.1, 1])
+        live_chart(_cached("curves", signature, build), key=f"{P}.curves")
 
 
 def live_views(state: Playground) -> None:
-    """The live part of the page, in fragments (see the module docstring)."""
+    """The live part of the page (see the module docstring)."""
     st.html(LIVE_CSS)
     training = state.worker.training
+    shown = timeline(state)
     with st.container(key="pg-live"):
-        if training:
-            left, right = _columns()
-            with left:
-                st.fragment(run_every=FRAME_SECONDS)(_training_view)(state)
-            with right:
-                st.fragment(run_every=CURVES_SECONDS)(_training_curves)(state)
+        if _projector():  # a projector's big type needs the full width
+            left, right = st.container(), st.container()
         else:
-            st.fragment(_paused)(state)
+            left, right = st.columns([1.1, 1])
+        with left:
+            st.fragment(run_every=FRAME_SECONDS if training else None)(_view)(
+                state, training, None if training else shown
+            )
+        with right:
+            scrubbed = not training and shown is not state.worker.run.history.latest()
+            st.fragment(run_every=CURVES_SECONDS if training else None)(_curves)(
+                state, shown.step if scrubbed and shown is not None else None
+            )
     with st.expander("How the curves are measured"):
         st.markdown(METRICS)
 
 
-def _training_view(state: Playground) -> None:
+def _view(state: Playground, training: bool, shown: Snapshot | None) -> None:
     worker = state.worker
     worker.heartbeat()
-    if not worker.training:
-        st.rerun()  # training stopped on its own: redraw the controls
-    snap = worker.run.history.latest()
-    status_line(state, snap)
-    if snap is not None:
-        data_view(state, snap)
+    if worker.training != training:
+        st.rerun()  # training started or stopped elsewhere: redraw the controls
+    head, chart = st.container(), st.container()  # the chart keeps its place below the notes
+    snap = shown if shown is not None else worker.run.history.latest()
+    with head:
+        status_line(state, snap)
+        stop_notes(state)
+        if snap is not None:
+            data_view(state, snap, chart)
 
 
-def _training_curves(state: Playground) -> None:
-    curves(state, None)
-
-
-def _paused(state: Playground) -> None:
-    worker = state.worker
-    worker.heartbeat()
-    if worker.training:
-        st.rerun()
-    snap = timeline(state)
-    status_line(state, snap)
-    stop_notes(state)
-    if snap is None:
-        return
-    left, right = _columns()
-    run = worker.run
-    with left:
-        data_view(state, snap)
-    with right:
-        curves(state, None if snap.step == run.step_count else snap.step)
+def _curves(state: Playground, shown_step: int | None) -> None:
+    curves(state, shown_step)

@@ -76,6 +76,21 @@ def _session_probe() -> Callable[[], bool] | None:
     return lambda: runtime.is_active_session(session_id)
 
 
+def through_navigation() -> None:
+    """Make sure this page runs under app.py's st.navigation.
+
+    Streamlit 1.67 decides once per server whether the app uses its old pages/ folder mode, on
+    the first request: if that request names a page before app.py has ever run, the page file
+    is run on its own (no wide layout, a menu of file names). Switch that mode off and run
+    again, through app.py. Only the first session of a fresh server can meet this.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def playground() -> Playground:
     """This session's playground, created on first use with the default lesson."""
     if STATE not in st.session_state:

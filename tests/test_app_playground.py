@@ -132,6 +132,22 @@ def test_an_invalid_combination_is_one_line_naming_the_setting(page):
     assert any(e.value.startswith("batch size: got 256") for e in page.error)
 
 
+def test_a_diverging_run_pauses_says_where_and_keeps_its_timeline(page):
+    page.selectbox(key="pg.0.optim.optimizer").select("sgd").run()
+    page.selectbox(key="pg.0.optim.lr_d").select(1.0).run()
+    page.selectbox(key="pg.0.optim.lr_g").select(1.0).run()
+    page.button(key="pg.train").click().run()
+    deadline = time.monotonic() + 60
+    while worker(page).training and time.monotonic() < deadline:
+        time.sleep(0.2)
+    page.run()  # the page the user sees next
+    assert not page.exception
+    errors = [e.value for e in page.error]
+    assert any("diverged at iteration" in e and "scrub the timeline" in e for e in errors)
+    assert page.button(key="pg.train").disabled
+    assert page.select_slider[0].label.startswith("Timeline")  # the history is kept
+
+
 def test_projector_mode_draws_without_errors(page):
     page.toggle(key="pg.view.projector").set_value(True).run()
     assert not page.exception and not page.error

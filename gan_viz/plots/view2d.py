@@ -22,7 +22,7 @@ from gan_viz.plots.layout import arrow_sizes, axis, base_layout, float32, segmen
 from gan_viz.snapshot import Snapshot
 
 ARROW_SHARE = 0.12  # the longest gradient arrow spans this share of the window's width
-MAX_POINTS = 600  # real and fake samples drawn (each): the browser redraws them every frame
+MAX_POINTS = 500  # real and fake samples drawn (each): the browser redraws them every frame
 HEAT_NAMES = {"d": "D(x)", "d_star": "D*(x)"}
 
 

@@ -26,7 +26,7 @@ from gan_viz.ui.session import Playground
 from gan_viz.ui.sidebar import PROJECTOR_KEY
 from gan_viz.ui.training_process import FRAME_SECONDS
 
-CURVES_SECONDS = 0.6  # the curves' redraw period while training
+CURVES_SECONDS = 1.0  # the curves' redraw period while training
 P = "pg"
 HEAT_KEY = f"{P}.view.heat"
 LOG_STEPS_KEY = f"{P}.view.log_steps"

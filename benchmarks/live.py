@@ -15,6 +15,7 @@ Targets (issue 3): live it/s >= 0.7 x headless on the same settings; the 2-D vie
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import sys
@@ -46,17 +47,26 @@ from tests.browser import (  # noqa: E402
 )
 from tests.browser import chart as chart_div  # noqa: E402
 
-# Counts, inside the chart's own page, every change of the data view's title.
+# Counts, inside the chart's own page, every change of the data view's title, and times the
+# browser's Plotly.react calls (its share of a frame's cost).
 FRAME_COUNTER = """gd => {
   if (!window.__frames) {
-    window.__frames = {count: 0, last: null};
+    window.__frames = {count: 0, last: null, react: []};
     setInterval(() => {
       const t = gd.layout && gd.layout.title && gd.layout.title.text;
       if (t && t !== window.__frames.last) { window.__frames.count++; window.__frames.last = t; }
     }, 5);
+    const react = window.Plotly.react;
+    window.Plotly.react = function (...args) {
+      const start = performance.now();
+      const done = react.apply(this, args);
+      window.__frames.react.push(performance.now() - start);
+      return done;
+    };
   }
   return window.__frames.count;
 }"""
+REACT_MS = "gd => window.__frames.react.splice(0).sort((a, b) => a - b)"
 
 
 def pick_preset(page, name: str) -> None:
@@ -67,20 +77,24 @@ def pick_preset(page, name: str) -> None:
     wait_until(lambda: iteration(page) == 0, 60, "a fresh run", page)
 
 
-def live_round(page, seconds: float) -> tuple[float, float]:
-    """Train in the browser; (iterations per second, view frames per second)."""
+def live_round(page, seconds: float) -> tuple[float, float, float]:
+    """Train in the browser; (iterations per second, view frames per second, median ms of the
+    data view's Plotly.react)."""
     button(page, "▶ Train").click()
     wait_until(lambda: iteration(page) > 0, 60, "training", page)
     page.wait_for_timeout(3000)  # warm-up: the process sizes its chunks from measured speed
     view = chart_div(page, 0)
     f0, n0, t0 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
+    view.evaluate(REACT_MS)
     page.wait_for_timeout(seconds * 1000)
     f1, n1, t1 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
+    react = view.evaluate(REACT_MS)
     button(page, "⏸ Pause").click()
     wait_until(lambda: "paused" in status(page), 60, "the pause", page)
     button(page, "Reset").click()
     wait_until(lambda: iteration(page) == 0, 60, "the reset", page)
-    return (n1 - n0) / (t1 - t0), (f1 - f0) / (t1 - t0)
+    react_ms = react[len(react) // 2] if react else float("nan")
+    return (n1 - n0) / (t1 - t0), (f1 - f0) / (t1 - t0), react_ms
 
 
 def headless_round(name: str, seconds: float, record: bool) -> float:
@@ -114,14 +128,15 @@ def main() -> None:
             assert page.locator(CHART_FRAME).count() >= 2
             for name in args.presets:
                 pick_preset(page, name)
-                live, fps, pure, cli = [], [], [], []
+                live, fps, pure, cli, react = [], [], [], [], []
                 for _ in range(args.rounds):
-                    speed, frames = live_round(page, args.seconds)
+                    speed, frames, react_ms = live_round(page, args.seconds)
                     live.append(speed)
                     fps.append(frames)
+                    react.append(react_ms)
                     pure.append(headless_round(name, args.seconds, record=False))
                     cli.append(headless_round(name, args.seconds / 3, record=True))
-                results[name] = (live, fps, pure, cli)
+                results[name] = (live, fps, pure, cli, react)
             browser.close()
     finally:
         server.stop()
@@ -132,7 +147,7 @@ def main() -> None:
         f"frame (target {FRAME_SECONDS:g} s); headless: the same RunConfig, {TRAIN_THREADS} "
         f"torch thread; {args.rounds} rounds of {args.seconds:g} s, medians"
     )
-    for name, (live, fps, pure, cli) in results.items():
+    for name, (live, fps, pure, cli, react) in results.items():
         cfg = PRESETS[name].config
         m_live, m_fps = statistics.median(live), statistics.median(fps)
         m_pure, m_cli = statistics.median(pure), statistics.median(cli)
@@ -147,6 +162,8 @@ def main() -> None:
         view = f"{TARGETS[cfg.target.name].dim}-D"
         target = " (target >= 5 for the 2-D view)" if view == "2-D" else ""
         print(f"  {view} view frames per second = {m_fps:.1f}{target}  (rounds: {_list(fps)})")
+        print(f"  browser: Plotly.react of the view, median {statistics.median(react):.0f} ms")
+    print(f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 def _list(values: list[float]) -> str:

@@ -156,9 +156,9 @@ def test_2d_gradient_arrows_point_along_the_gradient_longest_scaled_to_the_windo
     snap = synthetic_2d()
     fig = figure_2d(snap)
     arrows = trace(fig, "G's gradient")
-    xs, ys = np.asarray(arrows.x, float), np.asarray(arrows.y, float)
-    start = np.c_[xs[0::3], ys[0::3]]
-    end = np.c_[xs[1::3], ys[1::3]]
+    path = np.c_[np.asarray(arrows.x, float), np.asarray(arrows.y, float)].reshape(-1, 7, 2)
+    start, end, barb_a, barb_b = path[:, 0], path[:, 1], path[:, 2], path[:, 5]
+    assert np.array_equal(path[:, 4], end) and np.all(np.isnan(path[:, [3, 6]]))
     drawn = end - start
     g = snap.g_arrows
     np.testing.assert_allclose(start, snap.fake[: len(g)], rtol=1e-5, atol=1e-6)
@@ -166,6 +166,15 @@ def test_2d_gradient_arrows_point_along_the_gradient_longest_scaled_to_the_windo
     assert np.allclose(cross, 0, atol=1e-4) and np.all(np.sum(drawn * g, 1) > 0)
     width = snap.axes[0][-1] - snap.axes[0][0]
     assert np.linalg.norm(drawn, axis=1).max() == pytest.approx(ARROW_SHARE * width, rel=1e-4)
+    # The barbs sit behind the tip, one on each side of the shaft, equally long.
+    for barb in (barb_a, barb_b):
+        assert np.all(np.sum((barb - end) * drawn, 1) < 0)
+    side_a = drawn[:, 0] * (barb_a - end)[:, 1] - drawn[:, 1] * (barb_a - end)[:, 0]
+    side_b = drawn[:, 0] * (barb_b - end)[:, 1] - drawn[:, 1] * (barb_b - end)[:, 0]
+    assert np.all(np.sign(side_a) == -np.sign(side_b))
+    np.testing.assert_allclose(
+        np.linalg.norm(barb_a - end, axis=1), np.linalg.norm(barb_b - end, axis=1), rtol=1e-4
+    )
 
 
 def test_2d_view_draws_at_most_max_points_samples():
@@ -272,6 +281,15 @@ def test_long_runs_are_thinned_keeping_the_last_row():
     assert np.array_equal(thin(30), np.arange(30))
     fig = curves_figure(columns(5000))
     assert len(trace(fig, "JSD(p_data‖p_g)").x) <= MAX_POINTS + 1
+
+
+def test_every_panel_has_its_traces_before_the_first_step():
+    first = {k: v[:1] for k, v in columns().items() if k not in ("loss_d", "loss_g")}
+    first["grad_d"] = first["grad_g"] = np.array([np.nan])
+    fig = curves_figure(first)
+    used = {t.yaxis for t in fig.data}
+    assert used == {"y"} | {f"y{i}" for i in range(2, len(panel_titles(fig)) + 1)}
+    assert not any("n/a" in a.text for a in fig.layout.annotations)
 
 
 def test_undefined_v_is_labelled_not_hidden():

@@ -147,14 +147,14 @@ def curves_figure(
     n_rows = max(1, math.ceil(len(panels) / 2))
     row_px = 230 if projector else 175  # plot height of one row of panels
     gap_px = 4.8 * style.font + 14  # room for a panel's title and its series, a line each
-    total = height or int(n_rows * row_px + (n_rows - 1) * gap_px + 3 * style.font + 40)
-    inner = total - 40 - 3 * style.font  # the plotting area, between the margins
+    total = height or int(n_rows * row_px + n_rows * gap_px + 40)
+    inner = total - 40 - int(gap_px)  # the plotting area, between the margins
     gap_y, gap_x = gap_px / inner, 0.12
     row_h = (1 - gap_y * (n_rows - 1)) / n_rows
     unit = "bits" if bits else "nats"
     layout = base_layout(style, uirevision, total)
     layout.update(hovermode="x unified", showlegend=False, annotations=[], shapes=[])
-    layout["margin"].update(t=int(3 * style.font), b=40)
+    layout["margin"].update(t=int(gap_px), b=40)  # the first row's titles, as between rows
     traces = []
     for i, panel in enumerate(panels):
         row, col = divmod(i, 2)
@@ -187,11 +187,12 @@ def curves_figure(
         title = panel.title + (f" ({unit})" if panel.divergence else "")
         names = []
         for s in panel.series:
-            col_values = columns.get(s.column)
-            if col_values is None:
-                continue
-            y = np.asarray(col_values, float)[keep] * scale
-            names.append(s.name if np.any(np.isfinite(y)) else f"{s.name} (n/a here)")
+            # A column not recorded yet (losses before the first step) still gets its trace:
+            # plotly draws a subplot only for axes some trace uses.
+            values = np.asarray(columns.get(s.column, np.full(len(steps), np.nan)), float)
+            y = values[keep] * scale
+            undefined = len(values) > 1 and not np.any(np.isfinite(values))  # e.g. V of a critic
+            names.append(f"{s.name} (n/a here)" if undefined else s.name)
             traces.append(
                 go.Scatter(
                     x=x,

@@ -71,3 +71,31 @@ def arrow_sizes(n: int, head: float) -> np.ndarray:
     sizes = np.zeros(3 * n)
     sizes[1::3] = head
     return sizes
+
+
+def arrows(
+    starts: np.ndarray, ends: np.ndarray, head: float, aspect: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arrows start -> end drawn as lines only, each a shaft and two barbs at its tip, in one
+    x and one y array with NaN breaks: a single trace, and no marker per arrow for the browser
+    to place and rotate (that was a third of the 2-D view's drawing time).
+
+    `head` is the barb length in data units (at most 40 % of the arrow); `aspect` is how many
+    y units a x unit is drawn as, so barbs look symmetric on axes of unequal scale.
+    """
+    starts, ends = np.asarray(starts, float), np.asarray(ends, float)
+    d = ends - starts
+    d[:, 1] /= aspect
+    length = np.hypot(d[:, 0], d[:, 1])
+    unit = d / np.where(length > 0, length, 1.0)[:, None]
+    barb = np.minimum(head, 0.4 * length)[:, None]
+    cos, sin = np.cos(np.radians(25)), np.sin(np.radians(25))
+    left = np.stack([unit[:, 0] * cos - unit[:, 1] * sin, unit[:, 0] * sin + unit[:, 1] * cos], 1)
+    right = np.stack([unit[:, 0] * cos + unit[:, 1] * sin, -unit[:, 0] * sin + unit[:, 1] * cos], 1)
+    tips = [ends - barb * left * [1, aspect], ends - barb * right * [1, aspect]]
+    n = len(starts)
+    path = np.full((n, 7, 2), np.nan)
+    path[:, 0], path[:, 1], path[:, 2] = starts, ends, tips[0]
+    path[:, 4], path[:, 5] = ends, tips[1]
+    flat = path.reshape(-1, 2)
+    return flat[:, 0], flat[:, 1]

@@ -27,6 +27,7 @@ before the reply to the command that caused it.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import traceback
 from dataclasses import dataclass
@@ -45,6 +46,11 @@ KEPT_HERE = 2  # snapshots this process keeps: the page's mirror holds the timel
 # barriers make extra threads ruinous (measured here on fig1: 300 it/s with 1, 6-23 with 2).
 # Parallelism comes from sessions: each has its own process.
 TRAIN_THREADS = 1
+# Training yields the CPU to the page: every session's process runs a little below the server,
+# so when one server hosts several tabs (a classroom) their training processes cannot crowd out
+# the event loop and script thread that answer clicks and send frames. On an idle core the
+# niceness costs training nothing.
+TRAIN_NICENESS = 5
 
 
 @dataclass
@@ -226,6 +232,9 @@ def serve(conn, cfg: RunConfig) -> None:
     """Entry point of the process. Ends on `close`, or when the page's end of the pipe is gone
     (the server stopped): then `recv` raises EOFError."""
     torch.set_num_threads(TRAIN_THREADS)
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(TRAIN_NICENESS)
     try:
         trainer = _Trainer(conn, cfg)
     except ConfigError as err:

@@ -1,24 +1,26 @@
 """gan-viz: the Streamlit entry point. Routes to the pages kept in pages/.
 
-To add a page, add one entry to PAGES (file, title, icon) and one line to HOME_TEXT.
+To add a page, add one entry to PAGES: its script, its title, its icon and one sentence for the
+home page on what it teaches.
 """
 
 import streamlit as st
 
 st.set_page_config(page_title="gan-viz", page_icon="◐", layout="wide")
 
-# (script in pages/, title in the menu, icon): the playground first, as the issue asks.
+# (script in pages/, title in the menu, icon, what it teaches): the playground first.
 PAGES = [
-    ("pages/playground.py", "Playground", ":material/tune:"),
+    (
+        "pages/playground.py",
+        "Playground",
+        ":material/tune:",
+        "train a GAN on a 1-D or 2-D target and watch it learn, live: p_g chasing p_data, D(x) "
+        "beside the optimal D*(x), the z → x mapping, and JS, KL and V(G, D) against the "
+        "theory's lines (log 2, −log 4, 1/2). Lesson presets: the paper's Fig. 1, saturating vs "
+        "non-saturating G loss, a too-strong D, learning rates out of balance, equilibrium, mode "
+        "collapse.",
+    ),
 ]
-
-HOME_TEXT = {
-    "Playground": "train a GAN on a 1-D or 2-D target and watch it learn, live: p_g chasing "
-    "p_data, D(x) beside the optimal D*(x), the z → x mapping, and JS, KL and V(G, D) against "
-    "the theory's lines (log 2, −log 4, 1/2). Lesson presets: the paper's Fig. 1, saturating "
-    "vs non-saturating G loss, a too-strong D, learning rates out of balance, equilibrium, "
-    "mode collapse.",
-}
 
 
 def home() -> None:
@@ -28,11 +30,11 @@ def home() -> None:
         "Goodfellow et al. (2014) step by step and measures every divergence honestly, so what "
         "you see is what the theory says."
     )
-    for path, title, icon in PAGES:
-        st.markdown(f"**{title}**: {HOME_TEXT[title]}")
+    for path, title, icon, teaches in PAGES:
+        st.markdown(f"**{title}**: {teaches}")
         st.page_link(path, label=f"Open the {title.lower()}", icon=icon)
 
 
 pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
-pages += [st.Page(path, title=title, icon=icon) for path, title, icon in PAGES]
+pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in PAGES]
 st.navigation(pages).run()

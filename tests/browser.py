@@ -169,6 +169,7 @@ def button(page, name: str):
 def shot(page, name: str) -> Path:
     """A full-page screenshot under test-artifacts/browser (look at them)."""
     page.mouse.move(5, 5)  # no tooltip over the picture
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -174,6 +174,20 @@ def test_a_closed_tab_pauses_training_then_ends_the_process(monkeypatch):
         w.close()
 
 
+def test_a_training_process_that_dies_is_reported_not_waited_for():
+    w = TrainingWorker(TINY, name="killed")
+    try:
+        w.start()
+        wait_for(lambda: w.run.step_count > 5, what="training")
+        w.process.kill()
+        wait_for(lambda: not w.alive, seconds=30, what="the worker to notice")
+        assert not w.training and "ended" in w.stopped_because
+        with pytest.raises(worker_module.WorkerError):
+            w.step_d()
+    finally:
+        w.close()
+
+
 def test_a_forgotten_worker_ends_its_process():
     w = TrainingWorker(TINY, name="forgotten")
     process = w.process

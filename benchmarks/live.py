@@ -15,6 +15,7 @@ Targets (issue 3): live it/s >= 0.7 x headless on the same settings; the 2-D vie
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -77,24 +78,54 @@ def pick_preset(page, name: str) -> None:
     wait_until(lambda: iteration(page) == 0, 60, "a fresh run", page)
 
 
-def live_round(page, seconds: float) -> tuple[float, float, float]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def process_tree(root: int) -> list[int]:
+    """root and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def live_round(page, seconds: float, server_pid: int) -> tuple[float, float, float, dict]:
     """Train in the browser; (iterations per second, view frames per second, median ms of the
-    data view's Plotly.react)."""
+    data view's Plotly.react, CPU share of server / training processes / browser)."""
     button(page, "▶ Train").click()
     wait_until(lambda: iteration(page) > 0, 60, "training", page)
     page.wait_for_timeout(3000)  # warm-up: the process sizes its chunks from measured speed
     view = chart_div(page, 0)
+    served = process_tree(server_pid)  # the server, its forkserver and training processes
+    groups = {"server": [server_pid], "training": served[1:]}
+    groups["browser"] = [p for p in process_tree(os.getpid())[1:] if p not in served]
+    before = {name: cpu_seconds(pids) for name, pids in groups.items()}
     f0, n0, t0 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
     view.evaluate(REACT_MS)
     page.wait_for_timeout(seconds * 1000)
     f1, n1, t1 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
     react = view.evaluate(REACT_MS)
+    share = {name: (cpu_seconds(pids) - before[name]) / (t1 - t0) for name, pids in groups.items()}
     button(page, "⏸ Pause").click()
     wait_until(lambda: "paused" in status(page), 60, "the pause", page)
     button(page, "Reset").click()
     wait_until(lambda: iteration(page) == 0, 60, "the reset", page)
     react_ms = react[len(react) // 2] if react else float("nan")
-    return (n1 - n0) / (t1 - t0), (f1 - f0) / (t1 - t0), react_ms
+    return (n1 - n0) / (t1 - t0), (f1 - f0) / (t1 - t0), react_ms, share
 
 
 def headless_round(name: str, seconds: float, record: bool) -> float:
@@ -128,15 +159,18 @@ def main() -> None:
             assert page.locator(CHART_FRAME).count() >= 2
             for name in args.presets:
                 pick_preset(page, name)
-                live, fps, pure, cli, react = [], [], [], [], []
+                live, fps, pure, cli, react, shares = [], [], [], [], [], []
                 for _ in range(args.rounds):
-                    speed, frames, react_ms = live_round(page, args.seconds)
+                    speed, frames, react_ms, share = live_round(
+                        page, args.seconds, server.process.pid
+                    )
                     live.append(speed)
                     fps.append(frames)
                     react.append(react_ms)
+                    shares.append(share)
                     pure.append(headless_round(name, args.seconds, record=False))
                     cli.append(headless_round(name, args.seconds / 3, record=True))
-                results[name] = (live, fps, pure, cli, react)
+                results[name] = (live, fps, pure, cli, react, shares)
             browser.close()
     finally:
         server.stop()
@@ -147,7 +181,7 @@ def main() -> None:
         f"frame (target {FRAME_SECONDS:g} s); headless: the same RunConfig, {TRAIN_THREADS} "
         f"torch thread; {args.rounds} rounds of {args.seconds:g} s, medians"
     )
-    for name, (live, fps, pure, cli, react) in results.items():
+    for name, (live, fps, pure, cli, react, shares) in results.items():
         cfg = PRESETS[name].config
         m_live, m_fps = statistics.median(live), statistics.median(fps)
         m_pure, m_cli = statistics.median(pure), statistics.median(cli)
@@ -163,6 +197,11 @@ def main() -> None:
         target = " (target >= 5 for the 2-D view)" if view == "2-D" else ""
         print(f"  {view} view frames per second = {m_fps:.1f}{target}  (rounds: {_list(fps)})")
         print(f"  browser: Plotly.react of the view, median {statistics.median(react):.0f} ms")
+        cores = {k: statistics.median(s[k] for s in shares) for k in shares[0]}
+        print(
+            "  CPU while live (cores, median): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in cores.items())
+        )
     print(f"\nload average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

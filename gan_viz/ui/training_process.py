@@ -3,9 +3,10 @@
 Why a process and not a thread of the Streamlit server: training a toy GAN is bound by Python
 overhead (many small torch ops), so it needs the GIL nearly all the time, and so does the page
 drawing figures. In one process they convoy: each time the trainer drops the GIL for a torch op,
-the page thread keeps it for up to a switch interval (5 ms), and a page busy drawing slows
-training from ~270 to 1-16 iterations per second (measured here, 2 cores). In its own process
-the trainer has its own GIL, and the page can draw as much as it likes.
+the page thread may keep it for up to a switch interval (5 ms). Measured here on fig1, a thread
+drawing the views half of the time cut the trainer from ~270 to ~100 iterations per second (a
+smaller switch interval did not help). In its own process the trainer has its own GIL; a crash or
+a runaway run cannot take the server down, and a closed tab's memory goes back with its process.
 
 Live cadence (named here, as GAN Lab names its own, so training speed and drawing speed are
 separate knobs): the process trains in chunks and takes one full snapshot per frame. A snapshot

@@ -106,7 +106,7 @@ def process_tree(root: int) -> list[int]:
 def live_round(page, seconds: float, server_pid: int) -> tuple[float, float, float, dict]:
     """Train in the browser; (iterations per second, view frames per second, median ms of the
     data view's Plotly.react, CPU share of server / training processes / browser)."""
-    button(page, "▶ Train").click()
+    button(page, "Train").click()
     wait_until(lambda: iteration(page) > 0, 60, "training", page)
     page.wait_for_timeout(3000)  # warm-up: the process sizes its chunks from measured speed
     view = chart_div(page, 0)
@@ -120,7 +120,7 @@ def live_round(page, seconds: float, server_pid: int) -> tuple[float, float, flo
     f1, n1, t1 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
     react = view.evaluate(REACT_MS)
     share = {name: (cpu_seconds(pids) - before[name]) / (t1 - t0) for name, pids in groups.items()}
-    button(page, "⏸ Pause").click()
+    button(page, "Pause").click()
     wait_until(lambda: "paused" in status(page), 60, "the pause", page)
     button(page, "Reset").click()
     wait_until(lambda: iteration(page) == 0, 60, "the reset", page)

@@ -50,7 +50,7 @@ def test_home_page_says_what_each_page_teaches():
 def test_playground_loads_at_iteration_zero_with_every_control(page):
     assert status(page).startswith("**Iteration 0** · paused")
     labels = [b.label for b in page.button]
-    for label in ("▶ Train", "Step D", "Step G", "Step", "Reset"):
+    for label in ("Train", "Step D", "Step G", "Step", "Reset"):
         assert label in labels
     assert page.radio(key="pg.speed").value == "max"
     assert "device: CPU" in status(page)

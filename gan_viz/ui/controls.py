@@ -65,7 +65,8 @@ def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = 
     cols = st.columns(widths, vertical_alignment="bottom")
     speed_place = cols[5] if not projector else st.container()
     cols[0].button(
-        "⏸ Pause" if training else "▶ Train",
+        "Pause" if training else "Train",
+        icon=":material/pause:" if training else ":material/play_arrow:",
         key=f"{P}.train",
         type="primary",
         on_click=_train_or_pause,
@@ -101,6 +102,7 @@ def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = 
     )
     cols[4].button(
         "Reset",
+        icon=":material/restart_alt:",
         key=f"{P}.reset",
         type="primary" if reset_pending else "secondary",
         on_click=_reset,

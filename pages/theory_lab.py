@@ -7,7 +7,10 @@ panels in gan_viz.ui.theory; `gan-viz theory` runs the same experiments headless
 
 import streamlit as st
 
+from gan_viz.ui import session
 from gan_viz.ui.theory import dirac_panel, fgan_panel, mle_panel, optimal_d_panel
+
+session.through_navigation()
 
 st.title("Theory lab")
 st.markdown(

@@ -108,6 +108,9 @@ def test_a_student_runs_the_theory_lab(app_url, tmp_path):
         expect(page.get_by_role("button", name="Run", exact=True).first).to_be_visible(
             timeout=60_000
         )
+        # The frame in flight when Pause was pressed may still land (its metric arrives just
+        # after the button): let the page settle, then it must stay still.
+        time.sleep(2)
         paused = steps.inner_text()
         time.sleep(3)
         assert steps.inner_text() == paused  # Pause stops the timer

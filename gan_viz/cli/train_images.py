@@ -64,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         "--cache-dir", help="classifier cache folder (default $GAN_VIZ_CACHE or ~/.cache/gan-viz)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    from gan_viz.cli.runs import add_store_argument
+
+    add_store_argument(parser)
+    parser.add_argument("--no-store", action="store_true", help="do not record the run")
+    parser.add_argument("--name", help="name of the run in the store (default: preset or model)")
+    parser.add_argument("--tag", action="append", default=[], help="a tag for the run; repeatable")
+    parser.add_argument("--note", default="", help="a note kept with the run")
 
 
 def config_from_args(args: argparse.Namespace) -> tuple[ImageRunConfig, int | None]:
@@ -160,21 +167,34 @@ def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace,
             f"{run.classifier.accuracy:.2%}",
             file=sys.stderr,
         )
+    follower, saved = _follow(run, args) if main and not args.no_store else (None, "")
     bar = tqdm(total=steps, unit="it", disable=quiet, file=sys.stderr, dynamic_ncols=True)
     chunk = max(1, min(cfg.cadence.eval_every, 100))
-    while run.step_count < steps and run.diverged is None:
-        done = run.train(min(chunk, steps - run.step_count))
-        bar.update(done)
-        if main:
-            last = run.history.last_row()
-            bar.set_postfix(
-                fd=f"{last.get('fd', float('nan')):.1f}",
-                digits=int(last.get("covered", 0)),
-                refresh=False,
-            )
-    bar.close()
+    try:
+        while run.step_count < steps and run.diverged is None:
+            done = run.train(min(chunk, steps - run.step_count))
+            bar.update(done)
+            if main:
+                last = run.history.last_row()
+                bar.set_postfix(
+                    fd=f"{last.get('fd', float('nan')):.1f}",
+                    digits=int(last.get("covered", 0)),
+                    refresh=False,
+                )
+            if follower is not None:
+                follower.poll()
+    except KeyboardInterrupt:
+        if follower is not None:
+            follower.finish("interrupted", f"stopped by the user at step {run.step_count}")
+        raise
+    finally:
+        bar.close()
     if run.diverged is None and run.step_count % cfg.cadence.eval_every != 0:
         run.evaluate()  # every process: the divergence check inside is collective
+    if follower is not None:
+        follower.finish()
+        if follower.recorder.error:
+            print(f"gan-viz: warning: {follower.recorder.error}", file=sys.stderr)
     in_sync = None
     if ctx is not None:
         sums = ctx.gather_floats(distributed.param_checksum(run.trainer.G, run.trainer.D))
@@ -194,12 +214,27 @@ def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace,
         summary += f"; {ctx.world} processes (DDP), replicas {state}"
     if run.diverged:
         print(
-            f"gan-viz train-images: {run.diverged}; stopped, wrote what was recorded to {out}",
+            f"gan-viz train-images: {run.diverged}; stopped, wrote what was recorded to "
+            f"{out}.{saved}",
             file=sys.stderr,
         )
         return 1
     if in_sync is False:
         print(f"gan-viz train-images: {summary}", file=sys.stderr)
         return 1
-    print(f"{summary}. Wrote {out}/config.json, metrics.csv, grid.png, weights.pt")
+    print(f"{summary}. Wrote {out}/config.json, metrics.csv, grid.png, weights.pt.{saved}")
     return 0
+
+
+def _follow(run, args: argparse.Namespace):
+    """Record the run in the run store as it trains (kind "image"): (follower, a note)."""
+    from gan_viz.cli.runs import open_store
+    from gan_viz.images.store import KIND, ImageFollower
+    from gan_viz.store import RunRecorder
+
+    store = open_store(args)
+    cfg = run.cfg
+    name = args.name or args.preset or f"mnist {cfg.model.name} {cfg.objective.name}"
+    rec = RunRecorder(store, KIND, run.config_json(), name, args.tag, args.note)
+    print(f"gan-viz train-images: recording as run {rec.run_id} in {store.path}", file=sys.stderr)
+    return ImageFollower(run, rec), f" Saved as run {rec.run_id} in {store.path}."

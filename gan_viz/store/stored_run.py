@@ -118,6 +118,8 @@ class StoredRun:
         row = found.fetchone()
         if row is None:
             raise ConfigError("snapshot", seq, f"a snapshot of run {self.id}")
+        if self._info.kind == "image" and "image" not in SNAPSHOT_TYPES:
+            import gan_viz.images.store  # noqa: F401 - registers image mode's snapshot class
         snap = SNAPSHOT_TYPES[self._info.kind].from_arrays(from_npz(row[0]))
         with self._lock:
             self._cache[seq] = snap

@@ -11,6 +11,7 @@ instance (gan_viz.ui.live_chart), so the page does not flicker.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from gan_viz.config import ConfigError
 from gan_viz.images.snapshot import ImageSnapshot
@@ -35,16 +36,21 @@ FIGURES = f"{P}.figures"  # session-state cache: view name -> (what it shows, fi
 CELL_KEY = f"{P}.view.cell"
 DIGIT_KEY = f"{P}.view.digit"
 LOG_KEY = f"{P}.view.log_steps"
+log = get_logger(__name__)
 LIVE_CSS = """<style>
 .st-key-mnist-live [data-stale="true"] { opacity: 1 !important; transition: none !important; }
 </style>"""
 
 
-def _act(state: MnistPage, action) -> None:
+def _act(state: MnistPage, what: str, action) -> None:
+    """Do what a button asks, then rerun the page; what goes wrong becomes one line."""
     try:
         action()
     except ConfigError as err:
         state.messages.append(str(err))
+    except Exception as err:  # one line on the page, the traceback in the server's log
+        log.exception("gan-viz MNIST: %s failed", what)
+        state.messages.append(f"Could not {what}: {type(err).__name__}: {err}")
     st.rerun()
 
 
@@ -69,7 +75,7 @@ def control_bar(state: MnistPage, cfg, reset_pending: bool) -> None:
         help="Train in the background (the page stays live) / pause.",
         width="stretch",
     ):
-        _act(state, lambda: _train_or_pause(state))
+        _act(state, "train or pause", lambda: _train_or_pause(state))
     moves = (
         ("Step D", "d", "One gradient step of D with G fixed. Pauses training first."),
         ("Step G", "g", "One gradient step of G with D fixed. Pauses training first."),
@@ -77,7 +83,7 @@ def control_bar(state: MnistPage, cfg, reset_pending: bool) -> None:
     )
     for col, (label, move, text) in zip(cols[1:4], moves):
         if col.button(label, key=f"{P}.step_{move}", help=text, width="stretch"):
-            _act(state, lambda m=move: trainer.move(m))
+            _act(state, f"take the {label}", lambda m=move: trainer.move(m))
     if cols[4].button(
         "Reset",
         icon=":material/restart_alt:",
@@ -86,7 +92,7 @@ def control_bar(state: MnistPage, cfg, reset_pending: bool) -> None:
         help="A fresh run with the settings in the sidebar (new weights from the seed).",
         width="stretch",
     ):
-        _act(state, lambda: mnist_session.reset(state, cfg))
+        _act(state, "start a new run", lambda: mnist_session.reset(state, cfg))
 
 
 def _cached(name: str, signature: tuple, build):

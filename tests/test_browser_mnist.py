@@ -24,6 +24,8 @@ from tests.browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 GRID = 0  # the fixed-noise grid is the page's first live chart
+D_OUTPUTS, CURVES = 5, 6  # after the strips, the class histogram and the class share
+TITLE = "gd.layout.title.text"
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +95,11 @@ def test_train_watch_the_grid_pause_and_step(server, browser):
         button(page, "Step").click()
         wait_until(lambda: iteration(page) == paused_at + 1, 60, "one more iteration", page)
         wait_until(lambda: grid_step(page) == paused_at + 1, 60, "the grid of that step", page)
+        # every view follows: D's outputs at that step, and a curve point per evaluation
+        d_title = f"D's outputs at step {paused_at + 1}"
+        wait_until(lambda: chart_data(page, D_OUTPUTS, TITLE) == d_title, 60, d_title, page)
+        steps = chart_data(page, CURVES, "Array.from(gd._fullData[0].x)")
+        assert steps[0] == 0 and steps[-1] == paused_at + 1 and len(steps) >= 4
         shot(page, "mnist-paused")
         assert "Traceback" not in page.content()
     finally:

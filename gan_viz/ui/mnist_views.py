@@ -25,7 +25,7 @@ from gan_viz.plots.images import (
     image_metric_curves,
     interpolation_strip,
 )
-from gan_viz.ui import mnist_session
+from gan_viz.ui import mnist_session, projector
 from gan_viz.ui.errors import shown_as_message
 from gan_viz.ui.live_chart import live_chart
 from gan_viz.ui.mnist_session import MnistPage
@@ -136,38 +136,47 @@ def _views(state: MnistPage, training: bool) -> None:
     snap = run.history.latest()
     if snap is None:
         return
-    key = (state.run_number, snap.step, len(run.history))
+    proj = projector.on()  # the app's switch: larger type, thicker lines
+    key = (state.run_number, snap.step, len(run.history), proj)
     left, right = st.columns([1, 1.15])
     with left, shown_as_message("draw the grid"):
         live_chart(
-            _cached("grid", key, lambda: _tall(grid_figure(snap), 640)),
+            _cached("grid", key, lambda: _tall(grid_figure(snap, projector=proj), 640)),
             key=f"{P}.grid",
         )
     with right:
-        _strips(state, snap, key)
+        _strips(state, snap, key, proj)
         with shown_as_message("draw the class histogram"):
             live_chart(
-                _cached("hist", key, lambda: _tall(class_histogram(snap), 300)),
+                _cached("hist", key, lambda: _tall(class_histogram(snap, projector=proj), 300)),
                 key=f"{P}.hist",
             )
     c1, c2 = st.columns(2)
     columns = run.history.columns()
     with c1, shown_as_message("draw the class histogram over time"):
         live_chart(
-            _cached("share", key, lambda: _tall(class_share_over_time(columns), 360)),
+            _cached(
+                "share", key, lambda: _tall(class_share_over_time(columns, projector=proj), 360)
+            ),
             key=f"{P}.share",
         )
     with c2, shown_as_message("draw D's outputs"):
-        live_chart(_cached("d", key, lambda: _tall(d_outputs(snap), 360)), key=f"{P}.d")
+        live_chart(
+            _cached("d", key, lambda: _tall(d_outputs(snap, projector=proj), 360)), key=f"{P}.d"
+        )
     log_x = bool(st.session_state.get(LOG_KEY, False))
     with shown_as_message("draw the curves"):
         live_chart(
-            _cached("curves", (*key, log_x), lambda: image_metric_curves(columns, log_x=log_x)),
+            _cached(
+                "curves",
+                (*key, log_x),
+                lambda: image_metric_curves(columns, log_x=log_x, projector=proj),
+            ),
             key=f"{P}.curves",
         )
 
 
-def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple) -> None:
+def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple, proj: bool) -> None:
     """One grid cell over training, the latent interpolation, and (conditional) a digit."""
     run = state.run
     cell = int(st.session_state.get(CELL_KEY, 0))
@@ -175,7 +184,11 @@ def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple) -> None:
     with shown_as_message("draw the evolution strip"):
         steps, images = run.grid_strip(cell)
         live_chart(
-            _cached("evolution", (*key, cell), lambda: _tall(grid_evolution(steps, images), 170)),
+            _cached(
+                "evolution",
+                (*key, cell),
+                lambda: _tall(grid_evolution(steps, images, projector=proj), 170),
+            ),
             key=f"{P}.evolution",
         )
     with shown_as_message("draw the interpolation"):
@@ -183,7 +196,9 @@ def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple) -> None:
             _cached(
                 "interp",
                 (*key, digit),
-                lambda: _tall(interpolation_strip(run.interpolate(12, digit=digit)), 170),
+                lambda: _tall(
+                    interpolation_strip(run.interpolate(12, digit=digit), projector=proj), 170
+                ),
             ),
             key=f"{P}.interp",
         )
@@ -194,7 +209,12 @@ def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple) -> None:
                     "pick",
                     (*key, digit),
                     lambda: _tall(
-                        digit_grid(run.sample(12, digits=digit), 12, title=f"G asked for {digit}"),
+                        digit_grid(
+                            run.sample(12, digits=digit),
+                            12,
+                            title=f"G asked for {digit}",
+                            projector=proj,
+                        ),
                         170,
                     ),
                 ),

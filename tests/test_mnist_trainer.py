@@ -83,3 +83,25 @@ def test_replace_stops_the_old_run_and_holds_the_new_one(trainer, classifier_cac
     stopped_at = old.step_count
     time.sleep(0.3)
     assert old.step_count == stopped_at and new.step_count == 0
+
+
+def test_the_page_records_its_runs_in_the_store(trainer, classifier_cache):
+    """A trained run is in the run store (kind image) with every row the page shows; a Reset
+    finishes it, and a run that never moved is not recorded."""
+    from gan_viz.store import RunStore
+
+    assert trainer.stored_run is None and RunStore().runs() == []  # opening the page: nothing
+    trainer.start()
+    wait_for(lambda: trainer.run.step_count >= 12, "training")
+    trainer.pause()  # a pause commits at once
+    first = trainer.stored_run
+    stored = RunStore().open(first)
+    assert stored.info.kind == "image" and stored.info.status == "running"
+    assert list(stored.columns()["step"]) == list(trainer.run.history.columns()["step"])
+    assert stored.snapshot_steps()[-1] == trainer.run.history.latest().step
+    trainer.move("d")
+    assert RunStore().open(first).columns()["d_updates"][-1] == trainer.run.trainer.d_updates
+
+    trainer.replace(ImageGAN(tiny(seed=1), classifier=classifier_cache[1]))
+    assert RunStore().run(first).status == "finished" and trainer.stored_run is None
+    assert [r.id for r in RunStore().runs()] == [first]  # the new run has not moved yet

@@ -15,15 +15,24 @@ per step and needed the process.
 Lifetime: the thread trains only when asked and pauses on its own when no page has drawn a
 frame for HEARTBEAT_TIMEOUT seconds (the tab was closed), or when the run diverges. This module
 does not import Streamlit, so it is tested like any engine object.
+
+Every run that trains is recorded in the run store (kind "image"; `store_path`, else
+GAN_VIZ_STORE, else the user's data folder) from its first move, as the playground records its
+toy runs: rows, evaluations and checkpoints after every chunk (the recorder buffers and commits
+every few seconds), at once on a pause or a move, and finished when the run is replaced. A store
+that cannot be written is logged and left alone: the lesson goes on.
 """
 
 from __future__ import annotations
 
 import collections
+import logging
 import threading
 import time
 
 from gan_viz.images.run import ImageGAN
+
+log = logging.getLogger(__name__)
 
 HEARTBEAT_TIMEOUT = 30.0  # pause when no page has asked for a frame for this long (seconds)
 CHUNK = 5  # iterations between checks of the heartbeat and of the rate
@@ -33,8 +42,11 @@ RATE_WINDOW = 5.0  # seconds of (time, iteration) points behind the it/s figure
 class ImageTrainer:
     """A background thread that trains one ImageGAN while the page draws it."""
 
-    def __init__(self, run: ImageGAN):
+    def __init__(self, run: ImageGAN, store_path: str | None = None, record: bool = True):
         self.run = run
+        self.store_path, self.record = store_path, record
+        self.follower = None  # records the run into the run store, from its first move
+        self._store_failed = False
         self._want = threading.Event()  # set: the thread keeps training
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()  # start / pause / move / replace, one at a time
@@ -43,6 +55,11 @@ class ImageTrainer:
         self.stopped_because: str | None = None  # why training stopped on its own, one line
 
     # --- what the page reads ---------------------------------------------------------------------
+
+    @property
+    def stored_run(self) -> int | None:
+        """The run store's id of this run, once it is recorded."""
+        return None if self.follower is None else self.follower.recorder.run_id
 
     @property
     def training(self) -> bool:
@@ -72,6 +89,7 @@ class ImageTrainer:
             self.stopped_because = None
             self.heartbeat()
             self._points.clear()
+            self._record()
             self._want.set()
             self._thread = threading.Thread(target=self._loop, name="gan-viz-mnist", daemon=True)
             self._thread.start()
@@ -85,7 +103,7 @@ class ImageTrainer:
     def _stop(self) -> None:
         self._want.clear()
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join()  # its last act commits the run's record
             self._thread = None
 
     def move(self, move: str) -> None:
@@ -94,6 +112,7 @@ class ImageTrainer:
         with self._guard:
             self._stop()
             run = self.run
+            self._record()
             if move == "d":
                 run.step_d()
             elif move == "g":
@@ -106,11 +125,13 @@ class ImageTrainer:
             else:
                 raise ValueError(f"unknown move {move!r}")
             self._note_divergence()
+            self._record(force=True)
 
     def replace(self, run: ImageGAN) -> None:
         """Stop the current run and hold a new one (paused)."""
         with self._guard:
             self._stop()
+            self._stop_recording()
             self.run = run
             self.stopped_because = None
             self._points.clear()
@@ -127,6 +148,7 @@ class ImageTrainer:
                     )
                     break
                 run.train(CHUNK, should_stop=lambda: not self._want.is_set())
+                self._record()
                 now = time.monotonic()
                 self._points.append((now, run.step_count))
                 while self._points and now - self._points[0][0] > RATE_WINDOW:
@@ -136,6 +158,43 @@ class ImageTrainer:
             self.stopped_because = f"training stopped: {type(err).__name__}: {err}"
         finally:
             self._want.clear()
+            self._record(force=True)  # stopped on its own or asked to: commit what is new
+
+    def close(self) -> None:
+        """Stop training and finish the run's record (the session ends)."""
+        with self._guard:
+            self._stop()
+            self._stop_recording()
+
+    # --- the run store ---------------------------------------------------------------------------
+
+    def _record(self, force: bool = False) -> None:
+        """Start recording this run (on its first move), or hand the store what is new."""
+        if not self.record or self._store_failed:
+            return
+        try:
+            if self.follower is None:
+                from gan_viz.images.store import KIND, ImageFollower
+                from gan_viz.store import RunRecorder, RunStore
+
+                cfg = self.run.cfg
+                name = f"mnist: {cfg.model.name}, {cfg.objective.name}"
+                rec = RunRecorder(
+                    RunStore(self.store_path), KIND, self.run.config_json(), name, ["mnist"]
+                )
+                self.follower = ImageFollower(self.run, rec)
+            self.follower.poll(force=force)
+        except Exception:  # the store is a record, never a reason to stop the lesson
+            log.exception("gan-viz: this image run cannot be recorded in the run store")
+            self._store_failed = True
+
+    def _stop_recording(self) -> None:
+        if self.follower is not None and not self._store_failed:
+            try:
+                self.follower.finish()
+            except Exception:
+                log.exception("gan-viz: the run store could not finish this image run")
+        self.follower = None
 
     def _note_divergence(self) -> None:
         if self.run.diverged is not None:

@@ -116,6 +116,8 @@ def status_line(state: MnistPage) -> None:
         f"device: {described['device']}",
         f"classifier accuracy {described['classifier_accuracy']:.1%} on held-out digits",
     ]
+    if trainer.stored_run is not None:
+        parts.append(f"saved as run {trainer.stored_run} (see Runs)")
     st.markdown(" · ".join(parts))
     if run.diverged is not None:
         st.error(

@@ -29,6 +29,14 @@ PAGES = [
         "Dirac-GAN dynamics (simultaneous steps spiral out, R1 converges); maximum likelihood "
         "(mode-covering) against a GAN (mode-seeking).",
     ),
+    (
+        "pages/runs.py",
+        "Runs",
+        ":material/history:",
+        "replay any saved run with its timeline, compare two to four runs side by side on one "
+        "shared slider (non-saturating vs minimax, collapse vs unrolled), train a run on, and "
+        "export it for slides: an offline HTML animation, a GIF, a projector PNG, an archive.",
+    ),
 ]
 
 

@@ -21,11 +21,24 @@ FRAME_MS = 150  # time per frame when played (~7 frames per second, as the live 
 SLIDER_ROOM = 110  # px under the plot for the play button and the slider
 
 
-def view_figure(snap, *, projector: bool = False, height: int = 560, title: str | None = None):
-    """The playground's main view of one snapshot, 1-D or 2-D as the snapshot is."""
+def view_figure(
+    snap,
+    *,
+    projector: bool = False,
+    height: int = 560,
+    title: str | None = None,
+    heat: str = "d",
+    uirevision: str = "view",
+):
+    """The playground's main view of one snapshot, 1-D or 2-D as the snapshot is (`heat`: the
+    2-D background, D or D*)."""
     if snap.real.shape[1] == 1:
-        return figure_1d(snap, projector=projector, height=height, title=title)
-    return figure_2d(snap, projector=projector, height=height, title=title)
+        return figure_1d(
+            snap, projector=projector, height=height, title=title, uirevision=uirevision
+        )
+    return figure_2d(
+        snap, projector=projector, height=height, title=title, heat=heat, uirevision=uirevision
+    )
 
 
 def frame_title(label: str, snap) -> str:

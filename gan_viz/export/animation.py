@@ -9,8 +9,10 @@ snapshot: the export shows exactly what the live page showed.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 
 from gan_viz.export import DEFAULT_FRAMES, frame_seqs
@@ -41,6 +43,25 @@ def view_figure(
     )
 
 
+def packed(data) -> list:
+    """Traces with their float arrays as plotly.js typed-array specs (base64 float32): a
+    128 x 128 heat map takes 110 kB in a file instead of 320 kB as decimal text, so an
+    animation of 60 frames stays a file one can mail."""
+    out = []
+    for trace in data:
+        changes = {}
+        for attr in ("x", "y", "z"):
+            value = trace[attr] if attr in trace else None
+            if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+                a = np.ascontiguousarray(value, dtype=np.float32)
+                spec = dict(dtype="f4", bdata=base64.b64encode(a.tobytes()).decode("ascii"))
+                if a.ndim == 2:
+                    spec["shape"] = f"{a.shape[0]},{a.shape[1]}"
+                changes[attr] = spec
+        out.append(trace.update(changes) if changes else trace)
+    return out
+
+
 def frame_title(label: str, snap) -> str:
     js = snap.metrics.get("js")
     tail = "" if js is None else f" · JS = {js:.3f} nats"
@@ -59,8 +80,10 @@ def animation_figure(
         for s in snaps
     ]
     fig = go.Figure(figures[0])
+    fig.data = []
+    fig.add_traces(packed(figures[0].data))
     fig.frames = [
-        go.Frame(data=f.data, name=str(i), layout=dict(title=f.layout.title))
+        go.Frame(data=packed(f.data), name=str(i), layout=dict(title=f.layout.title))
         for i, f in enumerate(figures)
     ]
     redraw = dict(

@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from PIL import Image
 
 from gan_viz.store import RunRecorder, RunStore
 from gan_viz.toy import ToyGAN
@@ -49,7 +50,7 @@ def server(store):
 
 
 @pytest.fixture(scope="module")
-def page(server):
+def browser(server):
     path = chromium_path()
     if path is None:
         pytest.skip("no Chromium")
@@ -57,14 +58,26 @@ def page(server):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1700})
-        page.goto(server.url)
-        nav = page.locator("[data-testid=stSidebarNav] a", has_text="Runs")
-        nav.first.wait_for(timeout=120_000)
-        nav.first.click()
-        page.get_by_text("Open runs").wait_for(timeout=120_000)
-        yield page
+        yield browser
         browser.close()
+
+
+def open_runs_page(browser, url: str):
+    """A new tab (a new session) on the Runs page."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1700})
+    page.goto(url)
+    nav = page.locator("[data-testid=stSidebarNav] a", has_text="Runs")
+    nav.first.wait_for(timeout=120_000)
+    nav.first.click()
+    page.get_by_text("Open runs").wait_for(timeout=120_000)
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, server):
+    page = open_runs_page(browser, server.url)
+    yield page
+    page.close()
 
 
 def titles(page) -> list[str]:
@@ -179,3 +192,45 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(page, store, tmp_path)
     )
     assert len(store.runs()) == before
     shot(page, "runs-import-refused")
+
+
+def test_train_a_stored_run_on_in_the_page_and_download_it(browser, server, store, tmp_path):
+    page = open_runs_page(browser, server.url)
+    try:
+        choose(page, "#1 · ring8 NS")
+        page.get_by_text("Train on from here").click()
+        more = page.get_by_label("Iterations to add")
+        more.fill("40")
+        more.press("Enter")
+        page.get_by_role("button", name="Train on", exact=True).click()
+        wait_until(lambda: store.run(1).step == STEPS + 40, 120, "40 more iterations", page)
+        wait_until(
+            lambda: any(
+                t.startswith(f"ring8 NS: iteration {STEPS + 40}") for t in view_titles(page)
+            ),
+            60,
+            "the view at the new last iteration",
+            page,
+        )
+        info = store.run(1)
+        assert info.status == "finished" and info.weights_step == STEPS + 40
+        shot(page, "runs-trained-on")
+
+        page.get_by_text("Download", exact=True).click()
+        frames = page.get_by_label("Frames (HTML, GIF)")
+        frames.fill("5")
+        frames.press("Enter")
+        page.wait_for_timeout(1500)  # the page reruns with the new frame count
+        with page.expect_download(timeout=120_000) as got:
+            page.get_by_role("button", name="GIF", exact=True).click()
+        gif = tmp_path / "run.gif"
+        got.value.save_as(gif)
+        with Image.open(gif) as im:
+            assert im.n_frames == 5 and im.size == (800, 600)
+        with page.expect_download(timeout=60_000) as got:
+            page.get_by_role("button", name="Metrics CSV", exact=True).click()
+        got.value.save_as(tmp_path / "m.csv")
+        lines = (tmp_path / "m.csv").read_text().splitlines()
+        assert lines[0].startswith("step,") and len(lines) == 1 + store.run(1).rows
+    finally:
+        page.close()

@@ -38,7 +38,7 @@ def compare(s: RunStore, infos: list[RunInfo]) -> None:
             options=steps,
             value=steps[-1],
             format_func=lambda step: f"iteration {step:,}",
-            key=f"{P}.shared." + ".".join(str(i.id) for i in infos),
+            key=f"{P}.shared.{len(steps)}." + ".".join(str(i.id) for i in infos),
         )
     with shown_as_message("draw the curves"):
         fig = compare_figure(

@@ -64,7 +64,8 @@ def replay(s: RunStore, info: RunInfo) -> None:
             options=list(range(len(index))),
             value=len(index) - 1,
             format_func=lambda i: step_label(index, i),
-            key=f"{P}.timeline.{info.id}",
+            # A new slider (at the newest snapshot) when the run grows: trained on, or live.
+            key=f"{P}.timeline.{info.id}.{len(index)}",
         )
     else:
         i = 0

@@ -6,6 +6,8 @@ home page on what it teaches.
 
 import streamlit as st
 
+from gan_viz.ui import projector
+
 st.set_page_config(page_title="gan-viz", page_icon="◐", layout="wide")
 
 # (script in pages/, title in the menu, icon, what it teaches): the playground first.
@@ -54,4 +56,6 @@ def home() -> None:
 
 pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
 pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in PAGES]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+projector.switch()  # one switch for every page, drawn on every run so it keeps its state
+navigation.run()

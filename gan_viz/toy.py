@@ -27,6 +27,7 @@ from gan_viz.history import History
 from gan_viz.measure import (
     Densities,
     DensityMeter,
+    SlicedW1,
     default_bandwidth,
     default_grid,
     mode_metrics,
@@ -131,6 +132,7 @@ class ToyGAN:
         eval_rng = np.random.default_rng([self.cfg.seed, 2])
         n = c.eval_samples
         self.real_eval = self.target.sample(n, eval_rng)
+        self.sliced_w1 = SlicedW1(self.real_eval) if self.dim == 2 else None
         if self.z_dim == 1:
             z = z_quantiles(self.cfg.noise.prior, n)[:, None]
             self._show_order = eval_rng.permutation(n)  # quantiles are sorted: show a mix
@@ -287,7 +289,7 @@ class ToyGAN:
             "js": dens.js,
             "kl": dens.kl,
             "rkl": dens.rkl,
-            "w1": wasserstein1(fake, self.real_eval),
+            "w1": self.sliced_w1(fake) if self.sliced_w1 else wasserstein1(fake, self.real_eval),
             "v": v if t.objective.prob_is_dstar else float("nan"),
             "c": -np.log(4.0) + 2.0 * dens.js,
             "d_real": float(d_real.mean()),

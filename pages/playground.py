@@ -13,9 +13,6 @@ from gan_viz.ui.errors import shown_as_message
 session.through_navigation()
 st.set_page_config(page_title="gan-viz · Playground", layout="wide")
 state = session.playground()
-if st.session_state.get(sidebar.PROJECTOR_KEY):
-    # Streamlit sizes its type in rem: a larger root font enlarges the whole page at once.
-    st.html("<style>html { font-size: 22px; }</style>")
 
 st.subheader("Playground: watch a GAN learn")
 cfg = sidebar.settings(state)

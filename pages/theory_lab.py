@@ -19,7 +19,6 @@ st.markdown(
     "sets the measured curve beside the formula. Press **Run** in a section to watch it live; "
     "`gan-viz theory` runs all four headless and prints the numbers."
 )
-st.sidebar.toggle("Projector mode (large type)", key="theory.projector")
 tabs = st.tabs(["1 · Optimal D", "2 · f-GAN", "3 · Dirac-GAN", "4 · MLE vs GAN"])
 for tab, panel in zip(tabs, (optimal_d_panel, fgan_panel, dirac_panel, mle_panel)):
     with tab:

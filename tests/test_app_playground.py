@@ -45,6 +45,7 @@ def test_home_page_says_what_each_page_teaches():
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Playground" in text and "D*(x)" in text
+    assert at.sidebar.toggle(key="projector").label == "Projector mode"
 
 
 def test_playground_loads_at_iteration_zero_with_every_control(page):
@@ -149,7 +150,9 @@ def test_a_diverging_run_pauses_says_where_and_keeps_its_timeline(page):
 
 
 def test_projector_mode_draws_without_errors(page):
-    page.toggle(key="pg.view.projector").set_value(True).run()
+    # The switch lives in app.py's sidebar (one for every page); the page reads its state.
+    page.session_state["projector"] = True
+    page.run()
     assert not page.exception and not page.error
 
 

@@ -128,6 +128,15 @@ def test_a_student_runs_the_theory_lab(app_url, tmp_path):
         assert float(gan.inner_text()) > 1.41
         expect(page.locator(".js-plotly-plot:visible").first).to_be_visible()
         page.screenshot(path=str(tmp_path / "dirac.png"), full_page=True)
+
+        # One projector switch for the whole app: on here, still on in the playground.
+        page.get_by_text("Projector mode").click()
+        root_font = "() => getComputedStyle(document.documentElement).fontSize"
+        page.wait_for_function(f"({root_font})() === '22px'", timeout=60_000)
+        page.get_by_role("link", name="Playground", exact=True).click()
+        expect(page.get_by_text("Playground: watch a GAN learn")).to_be_visible(timeout=120_000)
+        page.wait_for_function(f"({root_font})() === '22px'", timeout=60_000)
+        assert page.get_by_role("switch", name="Projector mode").is_checked()
         assert "Traceback" not in page.content()
         browser.close()
     assert (tmp_path / "dirac.png").stat().st_size > 10_000

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 import streamlit as st
 
 from gan_viz.config import ConfigError, RunConfig
-from gan_viz.ui import session
+from gan_viz.ui import projector, session
 from gan_viz.ui.help import tip
 from gan_viz.ui.session import Playground
-from gan_viz.ui.sidebar import PROJECTOR_KEY
 from gan_viz.ui.worker import WorkerError
 
 SPEEDS = [1, 5, 20, 100, 500, "max"]
@@ -60,10 +59,10 @@ def reported(state: Playground) -> Iterator[None]:
 def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = False) -> None:
     worker = state.worker
     training = worker.training
-    projector = bool(st.session_state.get(PROJECTOR_KEY))  # big type: the speed gets a row
-    widths = [1.3, 1, 1, 1, 1, 4] if not projector else [1.4, 1.2, 1.2, 1, 1.2]
+    big = projector.on()  # big type: the speed gets a row
+    widths = [1.3, 1, 1, 1, 1, 4] if not big else [1.4, 1.2, 1.2, 1, 1.2]
     cols = st.columns(widths, vertical_alignment="bottom")
-    speed_place = cols[5] if not projector else st.container()
+    speed_place = cols[5] if not big else st.container()
     cols[0].button(
         "Pause" if training else "Train",
         icon=":material/pause:" if training else ":material/play_arrow:",

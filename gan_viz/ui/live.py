@@ -19,11 +19,11 @@ from gan_viz.plots.curves import curves_figure
 from gan_viz.plots.view1d import figure_1d
 from gan_viz.plots.view2d import figure_2d
 from gan_viz.snapshot import Snapshot
+from gan_viz.ui import projector
 from gan_viz.ui.errors import shown_as_message
 from gan_viz.ui.help import METRICS, tip
 from gan_viz.ui.live_chart import live_chart
 from gan_viz.ui.session import Playground
-from gan_viz.ui.sidebar import PROJECTOR_KEY
 from gan_viz.ui.training_process import FRAME_SECONDS
 
 CURVES_SECONDS = 1.0  # the curves' redraw period while training
@@ -39,7 +39,7 @@ LIVE_CSS = """<style>
 
 
 def _projector() -> bool:
-    return bool(st.session_state.get(PROJECTOR_KEY, False))
+    return projector.on()
 
 
 def _cached(name: str, signature: tuple, build):

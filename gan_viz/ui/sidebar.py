@@ -1,4 +1,4 @@
-"""The playground's sidebar: projector switch, the preset picker, and the settings in groups
+"""The playground's sidebar: the preset picker, and the settings in groups
 Data / Noise / Networks / Objective / Optimisation / Seed. Returns the settings as a RunConfig.
 """
 
@@ -16,7 +16,6 @@ from gan_viz.ui.training_settings import objective_widgets, optim_widgets
 from gan_viz.ui.widgets import index_of
 
 PRESET_KEY = "pg.preset"
-PROJECTOR_KEY = "pg.view.projector"
 UPLOAD_KEY = "pg.upload"
 
 
@@ -90,7 +89,6 @@ def settings(state: Playground) -> RunConfig | None:
     form, prefix = state.form, state.prefix
     running = state.worker.run.cfg
     with st.sidebar:
-        st.toggle("Projector mode", value=False, key=PROJECTOR_KEY, help=tip("projector"))
         picker = st.container()
         with st.expander("Data", expanded=True):
             dim, target = toy_settings.data_widgets(

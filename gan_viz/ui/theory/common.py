@@ -8,12 +8,13 @@ from typing import Any
 import streamlit as st
 
 from gan_viz.config import ConfigError
+from gan_viz.ui import projector as projector_switch
 
 FRAME_SECONDS = 0.4  # a live panel advances and redraws this often
 
 
 def projector() -> bool:
-    return bool(st.session_state.get("theory.projector", False))
+    return projector_switch.on()
 
 
 def running(key: str) -> bool:

@@ -17,15 +17,15 @@ import streamlit as st
 from gan_viz.export.animation import frame_title, view_figure
 from gan_viz.plots.curves import curves_figure
 from gan_viz.store import RunInfo, RunStore
+from gan_viz.ui import projector as projector_switch
 from gan_viz.ui.errors import shown_as_message
-from gan_viz.ui.sidebar import PROJECTOR_KEY
 
 P = "runs"
 RESUME_CHUNK = 100  # iterations between progress updates while a run trains on in the page
 
 
 def projector() -> bool:
-    return bool(st.session_state.get(PROJECTOR_KEY, False))
+    return projector_switch.on()
 
 
 def step_label(index: list, i: int) -> str:

@@ -41,6 +41,14 @@ PAGES = [
         "generated digits; presets for a healthy run, a collapse and a conditional GAN that "
         "draws the digit you ask for.",
     ),
+    (
+        "pages/runs.py",
+        "Runs",
+        ":material/history:",
+        "replay any saved run with its timeline, compare two to four runs side by side on one "
+        "shared slider (non-saturating vs minimax, collapse vs unrolled), train a run on, and "
+        "export it for slides: an offline HTML animation, a GIF, a projector PNG, an archive.",
+    ),
 ]
 
 

@@ -2,7 +2,9 @@
 
     python benchmarks/store.py [--iters 2000] [--rounds 3]      # it/s with and without the store
     python benchmarks/store.py --long 100000                     # + size of a 100k-step run,
-                                                                 #   export and import times
+                                                                 #   export and import times,
+                                                                 #   HTML/GIF/MP4/PNG export times
+    python benchmarks/store.py --rounds 0 --long 100000          # the long run only
 
 Settings: the playground's 2-D default (`default_config("ring8")`: G and D 2 x 128 ReLU, z 2-D,
 batch 256, Adam 1e-3) with the default cadence (a metric row and a snapshot every 10
@@ -25,6 +27,9 @@ from pathlib import Path
 import torch
 
 from gan_viz.cli.train import train_loop
+from gan_viz.export.animation import export_html
+from gan_viz.export.movie import export_gif, export_mp4, ffmpeg
+from gan_viz.export.png import export_png
 from gan_viz.presets import default_config
 from gan_viz.store import RunRecorder, RunStore
 from gan_viz.store.archive import export_archive, import_archive
@@ -83,12 +88,17 @@ def main() -> None:
             rate, share, _ = one_run(args.iters, store)
             stored.append(rate)
             shares.append(share)
-        p, s = statistics.median(plain), statistics.median(stored)
-        print(f"ring8 default cadence, {args.iters} iterations, {args.rounds} rounds (medians):")
-        print(f"  without the store {p:7.1f} it/s   rounds {[round(x, 1) for x in plain]}")
-        print(f"  recorded          {s:7.1f} it/s   rounds {[round(x, 1) for x in stored]}")
-        print(f"  recorded / plain  {s / p:.3f}")
-        print(f"  time spent in the recorder: {100 * statistics.median(shares):.1f}% of the run")
+        if args.rounds:
+            p, s = statistics.median(plain), statistics.median(stored)
+            print(
+                f"ring8 default cadence, {args.iters} iterations, {args.rounds} rounds (medians):"
+            )
+            print(f"  without the store {p:7.1f} it/s   rounds {[round(x, 1) for x in plain]}")
+            print(f"  recorded          {s:7.1f} it/s   rounds {[round(x, 1) for x in stored]}")
+            print(f"  recorded / plain  {s / p:.3f}")
+            print(
+                f"  time spent in the recorder: {100 * statistics.median(shares):.1f}% of the run"
+            )
 
         if args.long:
             long_store = RunStore(Path(tmp) / "long.sqlite")
@@ -112,6 +122,30 @@ def main() -> None:
             start = time.perf_counter()
             import_archive(store, archive)
             print(f"  import (every array checked): {time.perf_counter() - start:.2f} s")
+            media_exports(long_store, run_id, Path(tmp))
+
+
+def media_exports(store: RunStore, run_id: int, folder: Path) -> None:
+    """Time each export for slides of one stored run (60 frames where frames apply)."""
+    jobs = [
+        ("HTML animation, 60 frames", "run.html", lambda p: export_html(store, run_id, p)),
+        ("GIF 60 frames, 800 px", "run.gif", lambda p: export_gif(store, run_id, p)),
+        (
+            "GIF 60 frames, limit 2 MB",
+            "small.gif",
+            lambda p: export_gif(store, run_id, p, max_bytes=2_000_000),
+        ),
+        ("PNG view 1920x1080", "view.png", lambda p: export_png(store, run_id, p)),
+        ("PNG curves 1920x1080", "curves.png", lambda p: export_png(store, run_id, p, "curves")),
+    ]
+    if ffmpeg() is not None:
+        jobs.append(("MP4 60 frames, 1280 px", "run.mp4", lambda p: export_mp4(store, run_id, p)))
+    print("  exports for slides:")
+    for what, name, make in jobs:
+        start = time.perf_counter()
+        out = make(folder / name)
+        seconds = time.perf_counter() - start
+        print(f"    {what:28s} {seconds:6.2f} s   {mb(out.stat().st_size)}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
     gan-viz runs list [--name TEXT] [--tag TAG] [--kind toy] [--status finished]
     gan-viz runs show 12
     gan-viz runs export 12 [-o run.zip] [--format archive|csv|json]
+    gan-viz runs export 12 --format html|gif|mp4|png [--frames 60] [--max-mb 5] [--width 800]
+                           [--chart view|curves] [--step 5000]
     gan-viz runs import run.zip [--name NAME]
     gan-viz runs rename 12 "ring8, non-saturating" | tag 12 lecture [--remove] | note 12 "..."
     gan-viz runs delete 12 [13 ...]
@@ -28,7 +30,8 @@ RESUME_SECTIONS = ("objective", "optim", "cadence")
 ACTIONS = {
     "list": "list stored runs, newest first",
     "show": "one run: settings, last metrics, sizes",
-    "export": "write a run as an archive (.zip), its metrics (CSV) or its settings (JSON)",
+    "export": "write a run as an archive (.zip), its metrics (CSV), its settings (JSON), an "
+    "interactive HTML animation, a GIF or MP4 of its main view, or a PNG of a chart",
     "import": "add the run in an archive to the store",
     "rename": "give a run a name",
     "tag": "add (or --remove) tags",
@@ -72,7 +75,20 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     p["list"].add_argument("--kind", help="only toy or image runs")
     p["list"].add_argument("--status", help="only running, finished, diverged or interrupted")
     p["export"].add_argument("-o", "--out", help="output file (default run-ID.zip / .csv / .json)")
-    p["export"].add_argument("--format", default="archive", help="archive (default), csv or json")
+    p["export"].add_argument(
+        "--format", default="archive", help="archive (default), csv, json, html, gif, mp4 or png"
+    )
+    p["export"].add_argument(
+        "--frames", default="60", help="html/gif/mp4: frames, spread evenly over the run (60)"
+    )
+    p["export"].add_argument(
+        "--max-mb", help="gif: size limit in MB (the picture shrinks to fit; default none)"
+    )
+    p["export"].add_argument(
+        "--width", help="gif/mp4/png: width in px (gif 800, mp4 1280, png 1920 x 1080)"
+    )
+    p["export"].add_argument("--chart", default="view", help="png: view (default) or curves")
+    p["export"].add_argument("--step", help="png: the iteration shown (default: the last)")
     p["export"].add_argument("--force", action="store_true", help="replace an existing file")
     p["import"].add_argument("archive", help="a run archive made by `gan-viz runs export`")
     p["import"].add_argument("--name", help="name the imported run (default: its own)")
@@ -199,8 +215,10 @@ def _show(store, args) -> int:
 def _export(store, args) -> int:
     run_id = _run_id(args.run, store)
     formats = {"archive": ".zip", "csv": ".csv", "json": ".json"}
+    formats.update(html=".html", gif=".gif", mp4=".mp4", png=".png")
     if args.format not in formats:
         raise ConfigError("--format", args.format, ", ".join(formats))
+    media = _media_options(args) if args.format in ("html", "gif", "mp4", "png") else None
     out = Path(args.out or f"run-{run_id}{formats[args.format]}")
     if out.exists() and not args.force:
         raise ConfigError("--out", str(out), "a new file (it exists; --force replaces it)")
@@ -218,10 +236,62 @@ def _export(store, args) -> int:
         if not columns:
             raise ConfigError("run", run_id, "a run with metric rows (this one has none)")
         write_metrics_csv(out, columns)
-    else:
+    elif args.format == "json":
         out.write_text(json.dumps(store.open(run_id).settings(), indent=2))
+    else:
+        _export_media(store, run_id, out, args.format, media)
     print(f"wrote {out} ({_mb(out.stat().st_size)}) in {time.perf_counter() - start:.2f} s")
     return 0
+
+
+def _number(flag: str, text: str | None, kind, low: float, allowed: str):
+    if text is None:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ConfigError(flag, text, allowed) from None
+    if not value >= low:
+        raise ConfigError(flag, text, allowed)
+    return value
+
+
+def _media_options(args) -> dict:
+    """--frames, --max-mb, --width, --chart, --step, checked before anything is drawn."""
+    from gan_viz.export.png import CHARTS
+
+    if args.chart not in CHARTS:
+        raise ConfigError("--chart", args.chart, " or ".join(CHARTS))
+    max_mb = _number("--max-mb", args.max_mb, float, 0.01, "a size in MB of at least 0.01")
+    return dict(
+        frames=_number("--frames", args.frames, int, 2, "a whole number of at least 2"),
+        max_bytes=None if max_mb is None else int(max_mb * 1e6),
+        width=_number("--width", args.width, int, 160, "a whole number of pixels, at least 160"),
+        chart=args.chart,
+        step=_number("--step", args.step, int, 0, "an iteration number, 0 or more"),
+    )
+
+
+def _export_media(store, run_id: int, out: Path, fmt: str, o: dict) -> None:
+    width = {} if o["width"] is None else {"width": o["width"]}
+    if fmt == "html":
+        from gan_viz.export.animation import export_html
+
+        export_html(store, run_id, out, frames=o["frames"])
+    elif fmt == "gif":
+        from gan_viz.export.movie import export_gif
+
+        export_gif(store, run_id, out, frames=o["frames"], max_bytes=o["max_bytes"], **width)
+    elif fmt == "mp4":
+        from gan_viz.export.movie import export_mp4
+
+        export_mp4(store, run_id, out, frames=o["frames"], **width)
+    else:
+        from gan_viz.export.png import PROJECTOR, export_png
+
+        if o["width"] is not None:  # keep 16:9
+            width["height"] = round(o["width"] * PROJECTOR[1] / PROJECTOR[0])
+        export_png(store, run_id, out, chart=o["chart"], step=o["step"], **width)
 
 
 def _import(store, args) -> int:

@@ -60,6 +60,8 @@ def status_line(state: Playground, shown: Snapshot | None) -> None:
         f"G steps {run.g_updates:,}",
         f"device: {run.device}",
     ]
+    if run.status.stored_run is not None:
+        parts.append(f"saved as run {run.status.stored_run} (see Runs)")
     latest = run.history.latest()
     if shown is not None and not worker.training and shown is not latest:
         parts.append(f"showing {_label(shown)}")

@@ -23,11 +23,18 @@ RunConfig), close. Process -> page: ("frame", run id, row, snapshot, status) aft
 refusal) when the process must end. A refusal is ("config", setting, given, allowed) for a bad
 setting (the page raises the same ConfigError) or ("error", one line). A frame always goes out
 before the reply to the command that caused it.
+
+Every run that trains is recorded in the run store (GAN_VIZ_STORE, else the user's data folder)
+as it goes, by a ToyFollower: settings and each change, metric rows, thinned snapshots, a
+checkpoint. A run is recorded from its first move, so opening the page stores nothing; a pause,
+a Step, a reset and the end of the process commit at once, and while it trains a killed server
+loses at most FLUSH_SECONDS. The store's run id goes out with every frame (Status.stored_run).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 import traceback
@@ -38,6 +45,8 @@ import torch
 from gan_viz.config import ConfigError, RunConfig
 from gan_viz.device import describe
 from gan_viz.toy import ToyGAN
+
+log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 0.15  # target time between live snapshots: ~6-7 frames per second
 MAX_SNAPSHOT_SHARE = 0.2  # a frame lasts at least 5 snapshots' time: training keeps >= 80 %
@@ -64,6 +73,7 @@ class Status:
     training: bool
     diverged: str | None
     it_per_s: float  # iterations per wall-clock second over the last RATE_WINDOW, frames included
+    stored_run: int | None = None  # the run store's id of this run, once it is recorded
 
 
 def refusal(err: ConfigError) -> tuple:
@@ -72,14 +82,17 @@ def refusal(err: ConfigError) -> tuple:
 
 
 class _Trainer:
-    def __init__(self, conn, cfg: RunConfig):
+    def __init__(self, conn, cfg: RunConfig, store_path: str | None = None):
         self.conn = conn
+        self.store_path = store_path
         self.training = False
         self.speed: int | None = None
         self.run_id = 0
         self.seconds_per_iter: float | None = None
         self.seconds_per_snapshot: float | None = None
         self.progress: list[tuple[float, int]] = []
+        self.follower = None  # records the run into the store, from its first move
+        self.store_failed = False
         self.run = self._new_run(cfg)
         self._announce()
 
@@ -88,6 +101,34 @@ class _Trainer:
     @staticmethod
     def _new_run(cfg: RunConfig) -> ToyGAN:
         return ToyGAN(cfg.replace(cadence={"max_snapshots": KEPT_HERE}))
+
+    def _record(self, force: bool = False) -> None:
+        """Start recording this run (on its first move), or hand the store what is new."""
+        if self.store_failed:
+            return
+        try:
+            if self.follower is None:
+                from gan_viz.store import RunRecorder, RunStore
+                from gan_viz.toy_store import ToyFollower
+
+                cfg = self.run.cfg
+                name = f"playground: {cfg.target.name}, {cfg.objective.name}"
+                rec = RunRecorder(
+                    RunStore(self.store_path), "toy", self.run.config_json(), name, ["playground"]
+                )
+                self.follower = ToyFollower(self.run, rec)
+            self.follower.poll(force=force)
+        except Exception:  # the store is a record, never a reason to stop the lesson
+            log.exception("gan-viz: this run cannot be recorded in the run store")
+            self.store_failed = True
+
+    def _stop_recording(self) -> None:
+        if self.follower is not None and not self.store_failed:
+            try:
+                self.follower.finish()
+            except Exception:
+                log.exception("gan-viz: the run store could not finish this run")
+        self.follower = None
 
     def _announce(self) -> None:
         modes = self.run.target.modes
@@ -108,6 +149,7 @@ class _Trainer:
             self.training,
             self.run.diverged,
             self._rate() if self.training else 0.0,
+            None if self.follower is None else self.follower.recorder.run_id,
         )
 
     def _send_frame(self, recorded: bool = False, snap=None) -> None:
@@ -128,17 +170,20 @@ class _Trainer:
         request, command, arg = message
         error: tuple | None = None
         if command == "close":
+            self._stop_recording()
             return False
         if command == "start":
             if self.run.diverged is not None:
                 error = ("error", f"the run {self.run.diverged}; press Reset")
             elif not self.training:
+                self._record()
                 self.training = True
                 self.progress = []
                 self._send_frame()
         elif command == "pause":
             if self.training:
                 self.training = False
+                self._record(force=True)
                 self._send_frame()
         elif command == "speed":
             self.speed = arg
@@ -150,12 +195,16 @@ class _Trainer:
                 self.run.update(arg.replace(cadence={"max_snapshots": KEPT_HERE}))
             except ConfigError as err:
                 error = refusal(err)
+            else:
+                if self.follower is not None:
+                    self._record()  # the change is logged at the step it took effect
         elif command == "reset":
             try:
                 run = self._new_run(arg)
             except ConfigError as err:
                 error = refusal(err)
             else:
+                self._stop_recording()
                 self.run, self.training = run, False
                 self.run_id += 1
                 self.seconds_per_iter = self.seconds_per_snapshot = None
@@ -167,6 +216,7 @@ class _Trainer:
         run = self.run
         if run.diverged is not None:
             return ("error", f"the run {run.diverged}; press Reset")
+        self._record()
         rows = len(run.history)
         if move == "d":
             run.step_d()
@@ -176,6 +226,7 @@ class _Trainer:
             run.train(1, record=False)
             run.record(snapshot=True)
         recorded = len(run.history) > rows
+        self._record(force=True)
         self._send_frame(recorded, run.history.latest() if recorded else None)
         return None
 
@@ -212,6 +263,7 @@ class _Trainer:
             self.progress.pop(0)
         if self.run.diverged is not None:
             self.training = False
+        self._record(force=not self.training)
         if ran or not self.training:
             self._send_frame(snap is not None, snap)
         if self.training and self.speed is not None:
@@ -229,15 +281,17 @@ class _Trainer:
                 return
 
 
-def serve(conn, cfg: RunConfig) -> None:
+def serve(conn, cfg: RunConfig, store_path: str | None = None) -> None:
     """Entry point of the process. Ends on `close`, or when the page's end of the pipe is gone
-    (the server stopped): then `recv` raises EOFError."""
+    (the server stopped): then `recv` raises EOFError. Runs are recorded in the store at
+    `store_path` (None: the default store as this process sees it; the page passes its own,
+    since a forkserver's children see the environment of the moment the server started)."""
     torch.set_num_threads(TRAIN_THREADS)
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(TRAIN_NICENESS)
     try:
-        trainer = _Trainer(conn, cfg)
+        trainer = _Trainer(conn, cfg, store_path)
     except ConfigError as err:
         conn.send(("failed", refusal(err)))
         return
@@ -248,7 +302,7 @@ def serve(conn, cfg: RunConfig) -> None:
     try:
         trainer.serve()
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
-        pass
+        trainer._stop_recording()
     except Exception as err:  # a bug, not bad input: say so in one line, then end
         traceback.print_exc()
         with contextlib.suppress(OSError):

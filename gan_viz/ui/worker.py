@@ -31,6 +31,7 @@ import weakref
 from collections.abc import Callable, Iterator
 
 from gan_viz.config import ConfigError, RunConfig
+from gan_viz.store.db import default_store_path
 from gan_viz.ui.mirror import RunMirror
 from gan_viz.ui.training_process import Status, serve
 
@@ -142,7 +143,9 @@ class _Link:
         self.closed = True
         if self.mirror is not None:
             s = self.mirror.status
-            self.mirror.status = Status(s.step, s.d_updates, s.g_updates, False, s.diverged, 0.0)
+            self.mirror.status = Status(
+                s.step, s.d_updates, s.g_updates, False, s.diverged, 0.0, s.stored_run
+            )
         self.started.set()
         for waiting in list(self.pending.values()):
             waiting[0].set()
@@ -213,7 +216,10 @@ class TrainingWorker:
         self._link = _Link(here, session_alive, name, snapshots)
         self._link.next_cfg = cfg
         self.process = ctx.Process(
-            target=serve, args=(there, cfg), name=f"gan-viz-train-{name}", daemon=True
+            target=serve,
+            args=(there, cfg, str(default_store_path())),
+            name=f"gan-viz-train-{name}",
+            daemon=True,
         )
         with _blank_main():
             self.process.start()

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ import torch
 from PIL import Image
 
 from gan_viz.store import RunStore
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SMALL = ["--width", "8", "--batch", "16", "--eval-samples", "200", "--grid", "16"]
 
@@ -65,6 +68,33 @@ def test_train_images_writes_every_output(tmp_path, classifier_cache):
     )
     listed = gan_viz("runs", "list", "--kind", "image", cache=classifier_cache[0])
     assert listed.returncode == 0 and "finished" in listed.stdout
+    # the animations draw toy views: an image run exports as an archive, CSV or JSON only
+    gif = gan_viz("runs", "export", "1", "--format", "gif", "-o", str(tmp_path / "x.gif"),
+                  cache=classifier_cache[0])  # fmt: skip
+    assert gif.returncode == 2 and "archive, csv or json for an image run" in gif.stderr
+    assert "Traceback" not in gif.stderr and not (tmp_path / "x.gif").exists()
+    zipped = gan_viz(
+        "runs", "export", "1", "-o", str(tmp_path / "r.zip"), cache=classifier_cache[0]
+    )
+    assert zipped.returncode == 0, zipped.stderr
+
+    # ... and the Runs page replays it, and compares it with a second image run
+    second = gan_viz(
+        "train-images", "--model", "dcgan", "--steps", "10", "--seed", "1",
+        "--out", str(tmp_path / "second"), "--eval-every", "10", *SMALL,
+        cache=classifier_cache[0],
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    from streamlit.testing.v1 import AppTest
+
+    page = AppTest.from_file(str(ROOT / "pages" / "runs.py"), default_timeout=120)
+    page.run()
+    page.multiselect[0].set_value([1]).run()
+    assert not page.exception and not page.error
+    assert "image" in " ".join(m.value for m in page.markdown)
+    page.multiselect[0].set_value([1, 2]).run()
+    assert not page.exception and not page.error
+    assert any("Comparing" in m.value for m in page.markdown)
 
 
 def test_conditional_mlp_run_with_a_preset_and_overrides(tmp_path, classifier_cache):

@@ -219,6 +219,10 @@ def _export(store, args) -> int:
     if args.format not in formats:
         raise ConfigError("--format", args.format, ", ".join(formats))
     media = _media_options(args) if args.format in ("html", "gif", "mp4", "png") else None
+    kind = store.run(run_id).kind
+    if media is not None and kind != "toy":  # the animations draw the toy views
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ConfigError("--format", args.format, f"archive, csv or json for {article} {kind} run")
     out = Path(args.out or f"run-{run_id}{formats[args.format]}")
     if out.exists() and not args.force:
         raise ConfigError("--out", str(out), "a new file (it exists; --force replaces it)")

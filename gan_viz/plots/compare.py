@@ -17,6 +17,7 @@ from gan_viz.plots import palette
 from gan_viz.plots.curves import LOG2, LOG4, thin
 from gan_viz.plots.layout import GRID_COLOUR, base_layout, float32
 
+LN10 = float(np.log(10.0))  # the class KL of a G that makes one digit only
 RUN_COLOURS = (palette.D, palette.GRADIENT, palette.FAKE, palette.EXTRA[0])
 RUN_DASHES = ("solid", "dash", "dot", "dashdot")
 # (column, title, reference lines, log y)
@@ -26,6 +27,13 @@ COMPARED = (
     ("d_fake", "mean D(G(z))", ((0.5, "1/2"),), False),
     ("grad_g", "G's gradient norm", (), True),
 )
+# The same for image runs (gan_viz.images): what a digit classifier says about G's samples.
+IMAGE_COMPARED = (
+    ("fd", "Fréchet distance (classifier features)", (), True),
+    ("covered", "digits covered (of 10)", ((10.0, "all 10"),), False),
+    ("class_kl", "KL(classes ‖ uniform), nats", ((LN10, "ln 10: one digit"),), False),
+    ("d_fake", "mean D(G(z))", ((0.5, "1/2"),), False),
+)
 
 
 def compare_figure(
@@ -34,11 +42,13 @@ def compare_figure(
     now: int | None = None,
     projector: bool = False,
     height: int = 520,
+    compared: tuple = COMPARED,
 ) -> go.Figure:
     """`runs`: (label, metric columns as StoredRun.columns()) for each run, in order.
-    `now` draws the shared slider's iteration as a vertical line on every panel."""
+    `now` draws the shared slider's iteration as a vertical line on every panel. `compared`:
+    the panels, (column, title, reference lines, log y); IMAGE_COMPARED for image runs."""
     style = palette.style(projector)
-    panels = [p for p in COMPARED if any(p[0] in cols for _, cols in runs)]
+    panels = [p for p in compared if any(p[0] in cols for _, cols in runs)]
     rows = (len(panels) + 1) // 2
     fig = make_subplots(
         rows=max(rows, 1),

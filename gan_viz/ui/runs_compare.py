@@ -40,6 +40,18 @@ def compare(s: RunStore, infos: list[RunInfo]) -> None:
             format_func=lambda step: f"iteration {step:,}",
             key=f"{P}.shared.{len(steps)}." + ".".join(str(i.id) for i in infos),
         )
+    kinds = {i.kind for i in infos}
+    if len(kinds) > 1:
+        st.info(
+            "These runs are of different kinds (" + ", ".join(sorted(kinds)) + "): pick runs "
+            "of one kind to compare them, toy runs with toy runs, image runs with image runs."
+        )
+        return
+    if kinds == {"image"}:
+        from gan_viz.ui import runs_images
+
+        runs_images.compare(s, infos, now)
+        return
     with shown_as_message("draw the curves"):
         fig = compare_figure(
             [(f"#{i.id} {i.label}", r.columns()) for i, r in zip(infos, runs, strict=True)],

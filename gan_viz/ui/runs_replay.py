@@ -69,6 +69,12 @@ def replay(s: RunStore, info: RunInfo) -> None:
         )
     else:
         i = 0
+    if info.kind == "image":
+        from gan_viz.ui import runs_images
+
+        runs_images.replay(s, info, index, i)
+        downloads(s, info, index[i][1])
+        return
     snap = run.snapshot(index[i][0])
     heat = "d"
     if snap.real.shape[1] == 2:
@@ -119,6 +125,7 @@ def downloads(s: RunStore, info: RunInfo, step: int) -> None:
 
     run = s.open(info.id)
     stem = f"run-{info.id}"
+    toy_views = info.snapshots > 0 and info.kind == "toy"  # the animations draw the toy views
     with st.expander("Download", icon=":material/download:", expanded=False):
         c = st.columns(3)
         frames = c[0].number_input("Frames (HTML, GIF)", 2, 200, 60, key=f"{P}.frames")
@@ -153,7 +160,7 @@ def downloads(s: RunStore, info: RunInfo, step: int) -> None:
                 _via_file(lambda p: export_html(s, info.id, p, frames=int(frames)), ".html"),
                 ".html",
                 "text/html",
-                info.snapshots > 0,
+                toy_views,
             ),
             (
                 "GIF",
@@ -163,14 +170,14 @@ def downloads(s: RunStore, info: RunInfo, step: int) -> None:
                 ),
                 ".gif",
                 "image/gif",
-                info.snapshots > 0,
+                toy_views,
             ),
             (
                 "PNG 1920×1080",
                 _via_file(lambda p: export_png(s, info.id, p, step=step), ".png"),
                 ".png",
                 "image/png",
-                info.snapshots > 0,
+                toy_views,
             ),
         ]
         for col, (name, data, suffix, mime, ok) in zip(b, items, strict=True):

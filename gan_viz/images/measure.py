@@ -28,7 +28,7 @@ from scipy import linalg
 
 from gan_viz.images.classifier import DigitClassifier
 from gan_viz.images.data import DigitData
-from gan_viz.images.pixels import N_CLASSES, to_model
+from gan_viz.images.pixels import N_CLASSES, SIDE, to_model
 
 CONFIDENT = 0.9  # a digit is recognised when the classifier is at least this sure
 COVER_SHARE = 0.01  # a class is covered when this share of the digits are recognised as it
@@ -104,10 +104,11 @@ class DigitMeter:
         device: torch.device | str = "cpu",
     ):
         self.device, self.n = torch.device(device), n
-        if next(classifier.parameters()).device != self.device:
-            # a copy: the caller's classifier may serve runs on other devices
-            classifier = copy.deepcopy(classifier).to(self.device)
-        self.classifier = classifier.eval()
+        # A copy (the caller's classifier may serve runs on other devices), its convolutions in
+        # channels-last layout: on a CPU its max-pooling and convolutions then run about twice
+        # as fast (an evaluation classifies a thousand digits), with the same numbers.
+        classifier = copy.deepcopy(classifier).to(self.device)
+        self.classifier = classifier.to(memory_format=torch.channels_last).eval()
         self.real_mu, self.real_cov = gaussian_stats(self.features(to_model(data.test_x)))
         pick = np.random.default_rng(FLOOR_SEED).choice(len(data.train_x), n, replace=False)
         floor_mu, floor_cov = gaussian_stats(self.features(to_model(data.train_x[pick])))
@@ -117,7 +118,8 @@ class DigitMeter:
     def _run(self, x: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
         feats, probs = [], []
         for i in range(0, len(x), 1000):
-            f = self.classifier.features(x[i : i + 1000].to(self.device).float())
+            batch = x[i : i + 1000].to(self.device).float().reshape(-1, 1, SIDE, SIDE)
+            f = self.classifier.features(batch.contiguous(memory_format=torch.channels_last))
             feats.append(f.cpu())
             probs.append(torch.softmax(self.classifier.head(f), dim=1).cpu())
         return torch.cat(feats).double().numpy(), torch.cat(probs).double().numpy()

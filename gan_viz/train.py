@@ -25,6 +25,7 @@ from torch.func import functional_call
 
 from gan_viz.config import ObjectiveConfig, OptimConfig
 from gan_viz.objectives import OBJECTIVES, Objective
+from gan_viz.unrolled import unroll
 
 Tensor = torch.Tensor
 
@@ -150,36 +151,53 @@ class GameTrainer:
         return loss, v_real, v_fake
 
     def _g_loss(
-        self, fake: Tensor, real: Tensor | None = None, D: Callable[..., Tensor] | None = None
+        self,
+        fake: Tensor,
+        real: Tensor | None = None,
+        D: Callable[..., Tensor] | None = None,
+        features: Callable[[Tensor], Tensor] | None = None,
     ) -> Tensor:
+        """G's loss against D (or against the given D and its last hidden layer `features`)."""
         D = D or self.D
         if self.objective_cfg.feature_matching:
             # Feature matching: || E f(x) - E f(G(z)) ||^2 on D's last hidden layer
             # (Salimans et al. 2016, Sec. 3.1).
+            features = features or self.D.features
             real = self.sample_real(len(fake)) if real is None else real
-            f_real = self.D.features(self._blur(real)).mean(0).detach()
-            return (f_real - self.D.features(self._blur(fake)).mean(0)).pow(2).sum()
+            f_real = features(self._blur(real)).mean(0).detach()
+            return (f_real - features(self._blur(fake)).mean(0)).pow(2).sum()
         return self.objective.g_loss(D(self._blur(fake)))
 
     def _unrolled_g_loss(self, fake: Tensor) -> Tensor:
-        """G's loss against D after u more D steps taken on a copy (Metz et al. 2016, Eq. 5-7).
+        """G's loss against D after u more D steps taken on a copy (Metz et al. 2016, Eq. 4-7).
 
-        The copy takes plain gradient steps with D's learning rate, and G's gradient flows back
-        through them (create_graph), so G sees how D would answer its move. The real D and its
-        optimiser are untouched.
+        The copy steps with D's own optimiser from its current state (gan_viz.unrolled says why),
+        on one minibatch of real samples and G's samples, as the authors' code does. G's
+        gradient flows back through the steps (create_graph), so G sees how D would answer its
+        move. The real D and its optimiser are untouched.
         """
-        params = {k: v for k, v in self.D.named_parameters()}
-        lr = self.optim_cfg.lr_d
-        for _ in range(self.objective_cfg.unrolled_steps):
-            real = self.sample_real(len(fake))
+        D = self.D
+        real = self.sample_real(len(fake))
 
-            def d_fn(x, p=params):
-                return functional_call(self.D, p, (x,))
+        def d_loss(params: dict[str, Tensor]) -> Tensor:
+            return self._d_loss(real, fake, D=lambda x: functional_call(D, params, (x,)))[0]
 
-            loss, _, _ = self._d_loss(real, fake, D=d_fn)
-            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
-            params = {k: v - lr * g for (k, v), g in zip(params.items(), grads, strict=True)}
-        return self._g_loss(fake, D=lambda x: functional_call(self.D, params, (x,)))
+        clip = self.objective_cfg.clip if self.objective.clip else None
+        params = unroll(
+            d_loss,
+            dict(D.named_parameters()),
+            self.opt_d,
+            self.objective_cfg.unrolled_steps,
+            clip,
+        )
+        body = {k.removeprefix("body."): v for k, v in params.items() if k.startswith("body.")}
+
+        def features(x: Tensor) -> Tensor:
+            return functional_call(D.body, body, (x.reshape(-1, D.x_dim * D.pack),))
+
+        return self._g_loss(
+            fake, real, D=lambda x: functional_call(D, params, (x,)), features=features
+        )
 
     # --- steps -----------------------------------------------------------------------------------
 

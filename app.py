@@ -1,18 +1,49 @@
-"""gan-viz: the Streamlit entry point. Routes to the pages kept in pages/."""
+"""gan-viz: the Streamlit entry point. Routes to the pages kept in pages/.
+
+To add a page, add one entry to PAGES: its script, its title, its icon and one sentence for the
+home page on what it teaches.
+"""
 
 import streamlit as st
 
 st.set_page_config(page_title="gan-viz", page_icon="◐", layout="wide")
 
+# (script in pages/, title in the menu, icon, what it teaches): the playground first.
+PAGES = [
+    (
+        "pages/playground.py",
+        "Playground",
+        ":material/tune:",
+        "train a GAN on a 1-D or 2-D target and watch it learn, live: p_g chasing p_data, D(x) "
+        "beside the optimal D*(x), the z → x mapping, and JS, KL and V(G, D) against the "
+        "theory's lines (log 2, −log 4, 1/2). Lesson presets: the paper's Fig. 1, saturating vs "
+        "non-saturating G loss, a too-strong D, learning rates out of balance, equilibrium, mode "
+        "collapse.",
+    ),
+    (
+        "pages/theory_lab.py",
+        "Theory lab",
+        ":material/functions:",
+        "check the theorems with your own eyes: D converging onto D* = p_data/(p_data + p_g) "
+        "and V reaching −log 4 + 2·JS; the f-GAN lower bound rising to the true f-divergence; "
+        "Dirac-GAN dynamics (simultaneous steps spiral out, R1 converges); maximum likelihood "
+        "(mode-covering) against a GAN (mode-seeking).",
+    ),
+]
+
 
 def home() -> None:
     st.title("gan-viz")
     st.markdown(
-        "See how Generative Adversarial Networks learn. The engine plays the minimax game of "
-        "Goodfellow et al. (2014) step by step and measures every divergence honestly.\n\n"
-        "The playground page arrives with the next issue; today the engine runs from the "
-        "command line: `gan-viz train --target ring8 --steps 5000 --out runs/ring`."
+        "See how Generative Adversarial Networks learn. gan-viz plays the minimax game of "
+        "Goodfellow et al. (2014) step by step and measures every divergence honestly, so what "
+        "you see is what the theory says."
     )
+    for path, title, icon, teaches in PAGES:
+        st.markdown(f"**{title}**: {teaches}")
+        st.page_link(path, label=f"Open the {title.lower()}", icon=icon)
 
 
-st.navigation([st.Page(home, title="Home", default=True)]).run()
+pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
+pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in PAGES]
+st.navigation(pages).run()

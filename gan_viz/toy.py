@@ -158,9 +158,16 @@ class ToyGAN:
         self._guarded(lambda: self.trainer.step_g())
         self.record()
 
-    def train(self, n: int, should_stop: Callable[[], bool] | None = None) -> int:
+    def train(
+        self, n: int, should_stop: Callable[[], bool] | None = None, record: bool = True
+    ) -> int:
         """Run up to n iterations; returns how many ran. Stops early on divergence or when
-        should_stop() says so (checked between iterations)."""
+        should_stop() says so (checked between iterations).
+
+        record=False records no metric rows (the caller records when it wants one, as the live
+        app does once per displayed frame); the last iteration still computes its step
+        statistics, so a `record()` right after reads this chunk's losses and gradient norms.
+        """
         every = self.cfg.cadence.record_every
         done = 0
         start = self._train_start = time.perf_counter()
@@ -168,7 +175,7 @@ class ToyGAN:
             while done < n and self.diverged is None:
                 if should_stop is not None and should_stop():
                     break
-                record_now = (self.trainer.iteration + 1) % every == 0
+                record_now = record and (self.trainer.iteration + 1) % every == 0
                 stats = record_now or done == n - 1
                 self._guarded(lambda s=stats: self.trainer.step(stats=s))
                 done += 1
@@ -266,7 +273,7 @@ class ToyGAN:
     def _measure(self) -> _Measurement:
         """The metric row: divergences, V, D on real and fake, W1, mode metrics."""
         t, G, D = self.trainer, self.trainer.G, self.trainer.D
-        with torch.no_grad():
+        with torch.inference_mode():
             fake_t = G(self.z_eval)
             fake = fake_t.float().cpu().numpy()
             std_ref = fake_t[: self.cfg.optim.batch] if D.minibatch_std else None

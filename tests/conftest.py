@@ -12,3 +12,10 @@ def rng():
     import numpy as np
 
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(autouse=True)
+def _private_run_store(tmp_path, monkeypatch):
+    """Every test (and every `gan-viz` it starts) records runs into its own store, never into
+    the user's data folder."""
+    monkeypatch.setenv("GAN_VIZ_STORE", str(tmp_path / "store" / "runs.sqlite"))

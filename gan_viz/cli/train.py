@@ -149,6 +149,13 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         help="samples of the final generator saved to samples.npy",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    from gan_viz.cli.runs import add_store_argument
+
+    add_store_argument(parser)
+    parser.add_argument("--no-store", action="store_true", help="do not record the run")
+    parser.add_argument("--name", help="name of the run in the store (default: target, objective)")
+    parser.add_argument("--tag", action="append", default=[], help="a tag for the run; repeatable")
+    parser.add_argument("--note", default="", help="a note kept with the run")
 
 
 def write_metrics_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
@@ -177,9 +184,48 @@ def write_run(run: ToyGAN, out: Path, n_samples: int) -> None:
     torch.save(run.weights(), out / "weights.pt")
 
 
-def run(args: argparse.Namespace) -> int:
+def _record_the_end(toy: ToyGAN) -> None:
+    """A last metric row (and snapshot) where training stopped, unless one is there."""
+    if toy.diverged is None and toy.history.last_row().get("step") != toy.step_count:
+        toy.record()
+
+
+def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> None:
+    """Train to `until_step` iterations with a progress bar. A ToyFollower (if given) records
+    the run as it goes and finishes it: finished, diverged, or interrupted by Ctrl-C."""
     from tqdm import tqdm
 
+    bar = tqdm(
+        total=max(0, until_step - toy.step_count),
+        unit="it",
+        disable=quiet,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
+    chunk = max(1, min(toy.cfg.cadence.record_every, 100))
+    try:
+        while toy.step_count < until_step and toy.diverged is None:
+            done = toy.train(min(chunk, until_step - toy.step_count))
+            bar.update(done)
+            last = toy.history.last_row()
+            bar.set_postfix(js=f"{last.get('js', float('nan')):.3f}", refresh=False)
+            if follower is not None:
+                follower.poll()
+        _record_the_end(toy)
+    except KeyboardInterrupt:
+        if follower is not None:
+            _record_the_end(toy)
+            follower.finish("interrupted", f"stopped by the user at step {toy.step_count}")
+        raise
+    finally:
+        bar.close()
+    if follower is not None:
+        follower.finish()
+        if follower.recorder.error:
+            print(f"gan-viz: warning: {follower.recorder.error}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
     cfg, preset_steps = config_from_args(args)
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
     if steps < 0:
@@ -190,16 +236,19 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise ConfigError("--out", str(out), "a folder (this is a file)")
     toy = ToyGAN(cfg)
-    bar = tqdm(total=steps, unit="it", disable=args.quiet, file=sys.stderr, dynamic_ncols=True)
-    chunk = max(1, min(cfg.cadence.record_every, 100))
-    while toy.step_count < steps and toy.diverged is None:
-        done = toy.train(min(chunk, steps - toy.step_count))
-        bar.update(done)
-        last = toy.history.last_row()
-        bar.set_postfix(js=f"{last.get('js', float('nan')):.3f}", refresh=False)
-    bar.close()
-    if toy.diverged is None and toy.history.last_row().get("step") != toy.step_count:
-        toy.record()
+    follower, saved = None, ""
+    if not args.no_store:
+        from gan_viz.cli.runs import open_store
+        from gan_viz.store import RunRecorder
+        from gan_viz.toy_store import ToyFollower
+
+        store = open_store(args)
+        name = args.name or args.preset or f"{cfg.target.name} {cfg.objective.name}"
+        rec = RunRecorder(store, "toy", toy.config_json(), name, args.tag, args.note)
+        follower = ToyFollower(toy, rec)
+        saved = f" Saved as run {rec.run_id} in {store.path}."
+        print(f"gan-viz train: recording as run {rec.run_id} in {store.path}", file=sys.stderr)
+    train_loop(toy, steps, args.quiet, follower)
     write_run(toy, out, args.samples)
     last = toy.history.last_row()
     summary = f"step {toy.step_count}: JS {last.get('js', float('nan')):.4f} nats"
@@ -207,9 +256,9 @@ def run(args: argparse.Namespace) -> int:
         summary += f", modes {int(last['modes'])}/{len(toy.target.modes.centres)}"
     if toy.diverged:
         print(
-            f"gan-viz train: {toy.diverged}; stopped, wrote what was recorded to {out}",
+            f"gan-viz train: {toy.diverged}; stopped, wrote what was recorded to {out}.{saved}",
             file=sys.stderr,
         )
         return 1
-    print(f"{summary}. Wrote {out}/config.json, metrics.csv, samples.npy, weights.pt")
+    print(f"{summary}. Wrote {out}/config.json, metrics.csv, samples.npy, weights.pt.{saved}")
     return 0

@@ -1,0 +1,316 @@
+"""`gan-viz runs`: the run store from the command line.
+
+    gan-viz runs list [--name TEXT] [--tag TAG] [--kind toy] [--status finished]
+    gan-viz runs show 12
+    gan-viz runs export 12 [-o run.zip] [--format archive|csv|json]
+    gan-viz runs import run.zip [--name NAME]
+    gan-viz runs rename 12 "ring8, non-saturating" | tag 12 lecture [--remove] | note 12 "..."
+    gan-viz runs delete 12 [13 ...]
+    gan-viz runs resume 12 --steps 5000 [--new] [--lr-g 1e-4 ...]
+
+Every sub-command takes --store PATH (default: $GAN_VIZ_STORE, else the user's data folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from gan_viz.cli.train import FLAGS, SWITCHES
+from gan_viz.config import ConfigError
+
+# What a resumed run may change: the networks, target and noise it was trained with stay.
+RESUME_SECTIONS = ("objective", "optim", "cadence")
+
+ACTIONS = {
+    "list": "list stored runs, newest first",
+    "show": "one run: settings, last metrics, sizes",
+    "export": "write a run as an archive (.zip), its metrics (CSV) or its settings (JSON)",
+    "import": "add the run in an archive to the store",
+    "rename": "give a run a name",
+    "tag": "add (or --remove) tags",
+    "note": "set a run's note",
+    "delete": "delete runs, their snapshots and weights",
+    "resume": "train a stored run further, from its last saved weights",
+}
+
+
+def add_store_argument(parser: argparse.ArgumentParser, default=None) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        default=default,
+        help="run store (SQLite file); default $GAN_VIZ_STORE, else "
+        "$XDG_DATA_HOME/gan-viz/runs.sqlite (~/.local/share/gan-viz/runs.sqlite)",
+    )
+
+
+def open_store(args: argparse.Namespace, must_exist: bool = False):
+    """The store --store names (made if missing, unless `must_exist`: a typo in a path to
+    read from should not answer with an empty store), else the default one."""
+    from gan_viz.store import RunStore
+
+    path = getattr(args, "store", None)
+    if must_exist and path and not Path(path).expanduser().exists():
+        raise ConfigError("--store", path, "an existing run store (`gan-viz train` makes one)")
+    return RunStore(path)
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    add_store_argument(parser)
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = {a: sub.add_parser(a, help=h, description=h) for a, h in ACTIONS.items()}
+    for action, sp in p.items():
+        add_store_argument(sp, default=argparse.SUPPRESS)  # after the action too
+        if action not in ("list", "import", "delete"):
+            sp.add_argument("run", metavar="ID", help="run id (see `gan-viz runs list`)")
+    p["list"].add_argument("--name", help="only runs whose name contains this (any case)")
+    p["list"].add_argument("--tag", help="only runs with this tag")
+    p["list"].add_argument("--kind", help="only toy or image runs")
+    p["list"].add_argument("--status", help="only running, finished, diverged or interrupted")
+    p["export"].add_argument("-o", "--out", help="output file (default run-ID.zip / .csv / .json)")
+    p["export"].add_argument("--format", default="archive", help="archive (default), csv or json")
+    p["export"].add_argument("--force", action="store_true", help="replace an existing file")
+    p["import"].add_argument("archive", help="a run archive made by `gan-viz runs export`")
+    p["import"].add_argument("--name", help="name the imported run (default: its own)")
+    p["rename"].add_argument("name", help="the new name")
+    p["tag"].add_argument("tags", nargs="+", metavar="TAG")
+    p["tag"].add_argument("--remove", action="store_true", help="remove these tags instead")
+    p["note"].add_argument("note", help="the note (replaces any note)")
+    p["delete"].add_argument("runs", nargs="+", metavar="ID")
+    p["resume"].add_argument("--steps", default="2000", help="iterations to add (default 2000)")
+    p["resume"].add_argument("--new", action="store_true", help="continue in a new run (a fork)")
+    p["resume"].add_argument("--name", help="name of the run that goes on")
+    p["resume"].add_argument("--quiet", action="store_true", help="no progress bar")
+    for flag, section, _field, kind, help_text in FLAGS:
+        if section in RESUME_SECTIONS:
+            p["resume"].add_argument(flag, type=kind, help=f"{help_text}, from here on")
+    for flag, section, _field, help_text in SWITCHES:
+        if section in RESUME_SECTIONS:
+            p["resume"].add_argument(flag, action="store_true", default=None, help=help_text)
+
+
+def _run_id(text: str, store) -> int:
+    try:
+        run_id = int(text)
+    except ValueError:
+        raise ConfigError("run id", text, "a whole number from `gan-viz runs list`") from None
+    store.run(run_id)  # RunNotFound names the id
+    return run_id
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.0f} kB"
+
+
+def _when(t: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
+def _list(store, args) -> int:
+    from gan_viz.store import KINDS, STATUSES
+
+    if args.kind and args.kind not in KINDS:
+        raise ConfigError("--kind", args.kind, ", ".join(KINDS))
+    if args.status and args.status not in STATUSES:
+        raise ConfigError("--status", args.status, ", ".join(STATUSES))
+    infos = store.runs(name=args.name, tag=args.tag, kind=args.kind, status=args.status)
+    if infos:
+        print(
+            f"{'id':>5}  {'kind':<5} {'status':<11} {'steps':>7} {'snaps':>5} {'size':>8}  "
+            f"{'created':<16}  name [tags]"
+        )
+    for i in infos:
+        tags = f" [{', '.join(i.tags)}]" if i.tags else ""
+        print(
+            f"{i.id:>5}  {i.kind:<5} {i.status:<11} {i.step:>7} {i.snapshots:>5} "
+            f"{_mb(i.snapshot_bytes):>8}  {_when(i.created):<16}  {i.name}{tags}"
+        )
+    size = store.size()
+    print(
+        f"{len(infos)} of {size.runs} runs; {store.path}: {_mb(size.total)} "
+        f"(database {_mb(size.database)}, weights {_mb(size.weights)})"
+    )
+    return 0
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _short(v) -> str:
+    text = json.dumps(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _show(store, args) -> int:
+    run = store.open(_run_id(args.run, store))
+    i = run.info
+    print(f"run {i.id}: {i.label}")
+    print(
+        f"  {i.kind} run, {i.status}, {i.step} steps; created {_when(i.created)}, "
+        f"last written {_when(i.updated)}"
+    )
+    for label, value in (("tags", ", ".join(i.tags)), ("note", i.note), ("message", i.message)):
+        if value:
+            print(f"  {label}: {value}")
+    if i.parent is not None:
+        print(f"  continues run {i.parent}")
+    steps = run.snapshot_steps()
+    span = f", steps {steps[0]}-{steps[-1]}" if steps else ""
+    weights = (
+        f"at step {i.weights_step} ({_mb(run.weights_bytes())})"
+        if i.weights_step is not None
+        else "none"
+    )
+    print(
+        f"  stored: {i.rows} metric rows ({_mb(run.rows_bytes())}), "
+        f"{i.snapshots} snapshots ({_mb(i.snapshot_bytes)}"
+        f"{span}), weights {weights}"
+    )
+    log = run.settings_log()
+    for (_, before), (step, after) in zip(log, log[1:]):
+        a, b = _flat(before), _flat(after)
+        changes = [
+            f"{k} {_short(a.get(k))} -> {_short(b.get(k))}" for k in b if a.get(k) != b.get(k)
+        ]
+        print(f"  changed at step {step}: {'; '.join(changes)}")
+    last = run.last_row()
+    if last:
+        print(f"  last metrics (step {last.get('step', float('nan')):.0f}):")
+        items = [f"{k} {v:.4g}" for k, v in last.items() if k != "step"]
+        for start in range(0, len(items), 6):
+            print("    " + "   ".join(items[start : start + 6]))
+    print("  settings:")
+    for key, value in _flat(log[-1][1] if log else run.settings()).items():
+        print(f"    {key} = {_short(value)}")
+    return 0
+
+
+def _export(store, args) -> int:
+    run_id = _run_id(args.run, store)
+    formats = {"archive": ".zip", "csv": ".csv", "json": ".json"}
+    if args.format not in formats:
+        raise ConfigError("--format", args.format, ", ".join(formats))
+    out = Path(args.out or f"run-{run_id}{formats[args.format]}")
+    if out.exists() and not args.force:
+        raise ConfigError("--out", str(out), "a new file (it exists; --force replaces it)")
+    if not out.parent.is_dir():
+        raise ConfigError("--out", str(out), "a file in an existing folder")
+    start = time.perf_counter()
+    if args.format == "archive":
+        from gan_viz.store.archive import export_archive
+
+        export_archive(store, run_id, out)
+    elif args.format == "csv":
+        from gan_viz.cli.train import write_metrics_csv
+
+        columns = store.open(run_id).columns()
+        if not columns:
+            raise ConfigError("run", run_id, "a run with metric rows (this one has none)")
+        write_metrics_csv(out, columns)
+    else:
+        out.write_text(json.dumps(store.open(run_id).settings(), indent=2))
+    print(f"wrote {out} ({_mb(out.stat().st_size)}) in {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+def _import(store, args) -> int:
+    from gan_viz.store.archive import import_archive
+
+    start = time.perf_counter()
+    run_id = import_archive(store, args.archive, name=args.name)
+    i = store.run(run_id)
+    print(
+        f"imported {args.archive} as run {run_id} ({i.label}): {i.rows} metric rows, "
+        f"{i.snapshots} snapshots, in {time.perf_counter() - start:.2f} s"
+    )
+    return 0
+
+
+def _rename(store, args) -> int:
+    run_id = _run_id(args.run, store)
+    store.rename(run_id, args.name)
+    print(f"run {run_id} is now named {args.name!r}")
+    return 0
+
+
+def _tag(store, args) -> int:
+    run_id = _run_id(args.run, store)
+    if args.remove:
+        tags = store.tag(run_id, remove=args.tags)
+    else:
+        tags = store.tag(run_id, add=args.tags)
+    print(f"run {run_id} tags: {', '.join(tags) or '(none)'}")
+    return 0
+
+
+def _note(store, args) -> int:
+    run_id = _run_id(args.run, store)
+    store.set_note(run_id, args.note)
+    print(f"run {run_id} note set")
+    return 0
+
+
+def _delete(store, args) -> int:
+    ids = [_run_id(text, store) for text in args.runs]  # all checked before any is deleted
+    for run_id in ids:
+        label = store.run(run_id).label
+        store.delete(run_id)
+        print(f"deleted run {run_id} ({label})")
+    return 0
+
+
+def _resume(store, args) -> int:
+    from gan_viz.cli.train import train_loop
+    from gan_viz.toy_store import ToyFollower, resume
+
+    run_id = _run_id(args.run, store)
+    try:
+        steps = int(args.steps)
+        assert steps >= 0
+    except (ValueError, AssertionError):
+        raise ConfigError("--steps", args.steps, "a whole number >= 0") from None
+    changes: dict[str, dict] = {}
+    for flag, section, field, *_ in FLAGS + SWITCHES:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"), None)
+        if section in RESUME_SECTIONS and value is not None:
+            changes.setdefault(section, {})[field] = value
+    toy, rec = resume(store, run_id, new_run=args.new, name=args.name, changes=changes)
+    start = toy.step_count
+    print(
+        f"gan-viz runs: run {run_id} goes on from step {start} as run {rec.run_id}", file=sys.stderr
+    )
+    train_loop(toy, start + steps, args.quiet, ToyFollower(toy, rec))
+    if toy.diverged:
+        print(f"gan-viz runs: {toy.diverged}; saved as run {rec.run_id}", file=sys.stderr)
+        return 1
+    js = toy.history.last_row().get("js", float("nan"))
+    print(f"step {toy.step_count}: JS {js:.4f} nats. Saved as run {rec.run_id} in {store.path}.")
+    return 0
+
+
+HANDLERS = {
+    "list": _list,
+    "show": _show,
+    "export": _export,
+    "import": _import,
+    "rename": _rename,
+    "tag": _tag,
+    "note": _note,
+    "delete": _delete,
+    "resume": _resume,
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    return HANDLERS[args.action](open_store(args, must_exist=args.action != "import"), args)

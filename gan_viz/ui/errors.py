@@ -1,0 +1,27 @@
+"""No traceback reaches the page: a bad setting is one line naming it; anything unexpected is
+one line on the page and the full traceback in the server's log."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import streamlit as st
+from streamlit.logger import get_logger
+
+from gan_viz.config import ConfigError
+
+log = get_logger(__name__)
+
+
+@contextlib.contextmanager
+def shown_as_message(what: str) -> Iterator[None]:
+    """Run a block; turn its errors into one `st.error` line. Streamlit's own control flow
+    (st.rerun, st.stop) derives from BaseException and passes through untouched."""
+    try:
+        yield
+    except ConfigError as err:
+        st.error(str(err), icon=":material/warning:")
+    except Exception as err:
+        log.exception("gan-viz: %s failed", what)
+        st.error(f"Could not {what}: {type(err).__name__}: {err}", icon=":material/warning:")

@@ -1,0 +1,206 @@
+"""The live part of the playground: the timeline, the iteration line, the data view and the
+curves.
+
+Two fragments redraw on their own clocks while training, never the whole page: the data view
+and the iteration line every FRAME_SECONDS (the training process snapshots at that rate), the
+curves every CURVES_SECONDS (they change slowly, and a page that draws less leaves more of the
+machine to training). When paused, they redraw only on interaction; the timeline sits above
+them and a scrub reruns the page, so both views follow it. Each chart keeps its place on the
+page in both modes, so its Plotly instance (gan_viz.ui.live_chart) and the user's zoom survive
+Train and Pause. An unchanged figure is not built again. When training stops on its own
+(divergence, a closed tab) the view fragment asks for one full rerun, so the controls catch up.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gan_viz.plots.curves import curves_figure
+from gan_viz.plots.view1d import figure_1d
+from gan_viz.plots.view2d import figure_2d
+from gan_viz.snapshot import Snapshot
+from gan_viz.ui.errors import shown_as_message
+from gan_viz.ui.help import METRICS, tip
+from gan_viz.ui.live_chart import live_chart
+from gan_viz.ui.session import Playground
+from gan_viz.ui.sidebar import PROJECTOR_KEY
+from gan_viz.ui.training_process import FRAME_SECONDS
+
+CURVES_SECONDS = 1.0  # the curves' redraw period while training
+P = "pg"
+HEAT_KEY = f"{P}.view.heat"
+LOG_STEPS_KEY = f"{P}.view.log_steps"
+BITS_KEY = f"{P}.view.bits"
+FIGURES = f"{P}.figures"  # session-state cache: view name -> (what it shows, figure)
+LIVE_CSS = """<style>
+/* Live views are replaced several times a second: never fade them while a frame is drawn. */
+.st-key-pg-live [data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
+
+
+def _projector() -> bool:
+    return bool(st.session_state.get(PROJECTOR_KEY, False))
+
+
+def _cached(name: str, signature: tuple, build):
+    """The figure for `signature`, built only when the signature changed since last time."""
+    cache = st.session_state.setdefault(FIGURES, {})
+    if name not in cache or cache[name][0] != signature:
+        cache[name] = (signature, build())
+    return cache[name][1]
+
+
+def status_line(state: Playground, shown: Snapshot | None) -> None:
+    worker, run = state.worker, state.worker.run
+    speed = f"{worker.iterations_per_second():,.0f} it/s" if worker.training else "paused"
+    parts = [
+        f"**Iteration {run.step_count:,}**",
+        speed,
+        f"D steps {run.d_updates:,}",
+        f"G steps {run.g_updates:,}",
+        f"device: {run.device}",
+    ]
+    latest = run.history.latest()
+    if shown is not None and not worker.training and shown is not latest:
+        parts.append(f"showing {_label(shown)}")
+    st.markdown(" · ".join(parts))
+
+
+def stop_notes(state: Playground) -> None:
+    worker, run = state.worker, state.worker.run
+    if run.diverged is not None:
+        st.error(
+            f"The run {run.diverged}. Training paused; everything recorded up to then is "
+            "kept, so scrub the timeline to see how it happened. Lower the learning rates "
+            "or change the objective, then press Reset.",
+            icon=":material/error:",
+        )
+    elif worker.stopped_because and not worker.training:
+        st.info(worker.stopped_because, icon=":material/pause_circle:")
+
+
+def timeline(state: Playground) -> Snapshot | None:
+    """The snapshot to show: the latest while training; when paused, the one the timeline
+    points at.
+
+    The slider runs over recorded snapshots, not steps: Step D and Step G record snapshots that
+    share an iteration. It has no key: when the snapshots change (a Step, more training) it is a
+    new slider, and it starts at the latest one again.
+    """
+    snaps = state.worker.run.history.snapshots()
+    if state.worker.training or len(snaps) < 2:
+        return snaps[-1] if snaps else None
+    index = st.select_slider(
+        "Timeline (recorded snapshots)",
+        options=list(range(len(snaps))),
+        value=len(snaps) - 1,
+        format_func=lambda i: _label(snaps[i]),
+        help=tip("timeline"),
+    )
+    return snaps[index]
+
+
+def _label(snap: Snapshot) -> str:
+    return f"iteration {snap.step:,} (D steps {snap.d_updates:,}, G steps {snap.g_updates:,})"
+
+
+def data_view(state: Playground, snap: Snapshot, place) -> None:
+    """The 1-D picture or the 2-D heat map of one snapshot (drawn into `place`), with its
+    heat-map switch."""
+    projector = _projector()
+    heat = "d"
+    if snap.dim == 2:
+        heat = st.radio(
+            "Heat map",
+            ["d", "d_star"],
+            key=HEAT_KEY,
+            format_func=lambda h: "learned D(x)" if h == "d" else "optimal D*(x)",
+            horizontal=True,
+            label_visibility="collapsed",
+            help=tip("heat"),
+        )
+    revision = f"run{state.run_number}"
+    signature = (id(snap), snap.step, heat, projector, revision)
+
+    def build():
+        if snap.dim == 1:
+            return figure_1d(
+                snap, projector=projector, uirevision=revision, height=620 if projector else 520
+            )
+        return figure_2d(
+            snap,
+            projector=projector,
+            heat=heat,
+            uirevision=revision,
+            height=720 if projector else 560,
+        )
+
+    with place, shown_as_message("draw the data view"):
+        live_chart(_cached("view", signature, build), key=f"{P}.view{snap.dim}")
+
+
+def curves(state: Playground, now: int | None) -> None:
+    """Every curve over iterations, with its switches; `now` marks the snapshot shown."""
+    c1, c2 = st.columns(2)
+    log_steps = c1.toggle(
+        "Log iteration axis", value=False, key=LOG_STEPS_KEY, help=tip("log_steps")
+    )
+    bits = c2.toggle("Divergences in bits", value=False, key=BITS_KEY, help=tip("bits"))
+    run, projector = state.worker.run, _projector()
+    revision = f"run{state.run_number}.{log_steps}"
+    signature = (id(run), len(run.history), log_steps, bits, now, projector, revision)
+
+    def build():
+        return curves_figure(
+            run.history.columns(),
+            projector=projector,
+            log_steps=log_steps,
+            bits=bits,
+            now=now,
+            n_modes=run.n_modes,
+            uirevision=revision,
+        )
+
+    with shown_as_message("draw the curves"):
+        live_chart(_cached("curves", signature, build), key=f"{P}.curves")
+
+
+def live_views(state: Playground) -> None:
+    """The live part of the page (see the module docstring)."""
+    st.html(LIVE_CSS)
+    training = state.worker.training
+    shown = timeline(state)
+    with st.container(key="pg-live"):
+        if _projector():  # a projector's big type needs the full width
+            left, right = st.container(), st.container()
+        else:
+            left, right = st.columns([1.1, 1])
+        with left:
+            st.fragment(run_every=FRAME_SECONDS if training else None)(_view)(
+                state, training, None if training else shown
+            )
+        with right:
+            scrubbed = not training and shown is not state.worker.run.history.latest()
+            st.fragment(run_every=CURVES_SECONDS if training else None)(_curves)(
+                state, shown.step if scrubbed and shown is not None else None
+            )
+    with st.expander("How the curves are measured"):
+        st.markdown(METRICS)
+
+
+def _view(state: Playground, training: bool, shown: Snapshot | None) -> None:
+    worker = state.worker
+    worker.heartbeat()
+    if worker.training != training:
+        st.rerun()  # training started or stopped elsewhere: redraw the controls
+    head, chart = st.container(), st.container()  # the chart keeps its place below the notes
+    snap = shown if shown is not None else worker.run.history.latest()
+    with head:
+        status_line(state, snap)
+        stop_notes(state)
+        if snap is not None:
+            data_view(state, snap, chart)
+
+
+def _curves(state: Playground, shown_step: int | None) -> None:
+    curves(state, shown_step)

@@ -1,0 +1,61 @@
+"""The page's copy of a run: its settings and everything its training process has recorded.
+
+The training process (gan_viz.ui.training_process) sends a frame after every record; the
+worker's receiver thread adds it here, and the page reads from here (`history` is a
+gan_viz.history.History, as on a ToyGAN, so the views work on either).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gan_viz.config import RunConfig
+from gan_viz.history import History
+from gan_viz.snapshot import Snapshot
+from gan_viz.ui.training_process import Status
+
+
+class RunMirror:
+    """What the page knows of the run: its settings and everything the process has recorded.
+
+    Snapshots are kept compact: p_data (the same in every frame of a run) is shared, and p_g and
+    D* are stored as float32 (what the views draw).
+    """
+
+    def __init__(self, run_id: int, cfg: RunConfig, info: dict, snapshots: int):
+        self.run_id, self.cfg = run_id, cfg
+        self.dim: int = info["dim"]
+        self.device: str = info["device"]  # e.g. "CPU (1 thread)", "CUDA: NVIDIA H100"
+        self.n_modes: int | None = info["modes"]  # modes of a mixture target, else None
+        self.history = History(snapshots)
+        self.status = Status(0, 0, 0, False, None, 0.0)
+        self._p_data: np.ndarray | None = None
+
+    @property
+    def step_count(self) -> int:
+        return self.status.step
+
+    @property
+    def d_updates(self) -> int:
+        return self.status.d_updates
+
+    @property
+    def g_updates(self) -> int:
+        return self.status.g_updates
+
+    @property
+    def diverged(self) -> str | None:
+        return self.status.diverged
+
+    def add(self, row: dict | None, snap: Snapshot | None, status: Status) -> None:
+        """A frame from the process: a new metric row (and snapshot), or a status alone."""
+        if row is not None:
+            self.history.add_row(row)
+        if snap is not None:
+            if self._p_data is not None and np.array_equal(self._p_data, snap.p_data):
+                snap.p_data = self._p_data
+            self._p_data = snap.p_data
+            snap.p_g = snap.p_g.astype(np.float32)
+            snap.d_star = snap.d_star.astype(np.float32)
+            self.history.add_snapshot(snap)
+        self.status = status

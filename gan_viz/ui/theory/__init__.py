@@ -1,0 +1,1 @@
+"""The theory lab's panels: one module per panel, each a `render()` the page calls."""

@@ -1,0 +1,255 @@
+"""The training process of one browser session: it owns the ToyGAN and plays the game.
+
+Why a process and not a thread of the Streamlit server: training a toy GAN is bound by Python
+overhead (many small torch ops), so it needs the GIL nearly all the time, and so does the page
+drawing figures. In one process they convoy: each time the trainer drops the GIL for a torch op,
+the page thread may keep it for up to a switch interval (5 ms). Measured here on fig1, a thread
+drawing the views half of the time cut the trainer from ~270 to ~100 iterations per second (a
+smaller switch interval did not help). In its own process the trainer has its own GIL; a crash or
+a runaway run cannot take the server down, and a closed tab's memory goes back with its process.
+
+Live cadence (named here, as GAN Lab names its own, so training speed and drawing speed are
+separate knobs): the process trains in chunks and takes one full snapshot per frame. A snapshot
+(JS/KL on the grid, D on the grid, the z-mapping, G's gradient arrows) costs tens of milliseconds,
+so at "as fast as possible" the chunk is sized from the measured speed to fill FRAME_SECONDS, and
+the frame stretches when a snapshot would take more than MAX_SNAPSHOT_SHARE of it. At a fixed
+speed ("N iterations per frame") it trains N iterations, snapshots, and waits out the frame, so
+slow speeds can be watched step by step.
+
+Messages (tuples over a multiprocessing Pipe), page -> process: (request id, command, argument)
+with commands start, pause, speed, move ("d", "g" or "it"), update (a RunConfig), reset (a
+RunConfig), close. Process -> page: ("frame", run id, row, snapshot, status) after every record,
+("run", run id, info) when a run begins, ("reply", request id, refusal or None), ("failed",
+refusal) when the process must end. A refusal is ("config", setting, given, allowed) for a bad
+setting (the page raises the same ConfigError) or ("error", one line). A frame always goes out
+before the reply to the command that caused it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import traceback
+from dataclasses import dataclass
+
+import torch
+
+from gan_viz.config import ConfigError, RunConfig
+from gan_viz.device import describe
+from gan_viz.toy import ToyGAN
+
+FRAME_SECONDS = 0.15  # target time between live snapshots: ~6-7 frames per second
+MAX_SNAPSHOT_SHARE = 0.2  # a frame lasts at least 5 snapshots' time: training keeps >= 80 %
+RATE_WINDOW = 3.0  # seconds over which iterations per second are averaged
+KEPT_HERE = 2  # snapshots this process keeps: the page's mirror holds the timeline
+# One intra-op thread: toy-sized ops gain nothing from more, and on a busy machine OpenMP's
+# barriers make extra threads ruinous (measured here on fig1: 300 it/s with 1, 6-23 with 2).
+# Parallelism comes from sessions: each has its own process.
+TRAIN_THREADS = 1
+# Training yields the CPU to the page: every session's process runs a little below the server,
+# so when one server hosts several tabs (a classroom) their training processes cannot crowd out
+# the event loop and script thread that answer clicks and send frames. On an idle core the
+# niceness costs training nothing.
+TRAIN_NICENESS = 5
+
+
+@dataclass
+class Status:
+    """Where the run stands, sent with every frame."""
+
+    step: int
+    d_updates: int
+    g_updates: int
+    training: bool
+    diverged: str | None
+    it_per_s: float  # iterations per wall-clock second over the last RATE_WINDOW, frames included
+
+
+def refusal(err: ConfigError) -> tuple:
+    """A ConfigError as plain data, so the page can raise the very same message."""
+    return ("config", err.setting, err.given, err.allowed)
+
+
+class _Trainer:
+    def __init__(self, conn, cfg: RunConfig):
+        self.conn = conn
+        self.training = False
+        self.speed: int | None = None
+        self.run_id = 0
+        self.seconds_per_iter: float | None = None
+        self.seconds_per_snapshot: float | None = None
+        self.progress: list[tuple[float, int]] = []
+        self.run = self._new_run(cfg)
+        self._announce()
+
+    # --- runs ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _new_run(cfg: RunConfig) -> ToyGAN:
+        return ToyGAN(cfg.replace(cadence={"max_snapshots": KEPT_HERE}))
+
+    def _announce(self) -> None:
+        modes = self.run.target.modes
+        info = {
+            "device": describe(self.run.device),
+            "dim": self.run.dim,
+            "modes": None if modes is None else len(modes.centres),
+        }
+        self.conn.send(("run", self.run_id, info))
+        self._send_frame(recorded=True, snap=self.run.history.latest())
+
+    def _status(self) -> Status:
+        t = self.run.trainer
+        return Status(
+            t.iteration,
+            t.d_updates,
+            t.g_updates,
+            self.training,
+            self.run.diverged,
+            self._rate() if self.training else 0.0,
+        )
+
+    def _send_frame(self, recorded: bool = False, snap=None) -> None:
+        """Status, plus the metric row (and snapshot) just recorded, if any."""
+        row = self.run.history.last_row() if recorded else None
+        self.conn.send(("frame", self.run_id, row, snap, self._status()))
+
+    def _rate(self) -> float:
+        if len(self.progress) < 2:
+            return 0.0
+        (t0, s0), (t1, s1) = self.progress[0], self.progress[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def handle(self, message) -> bool:
+        """Act on one message; False when the process should end."""
+        request, command, arg = message
+        error: tuple | None = None
+        if command == "close":
+            return False
+        if command == "start":
+            if self.run.diverged is not None:
+                error = ("error", f"the run {self.run.diverged}; press Reset")
+            elif not self.training:
+                self.training = True
+                self.progress = []
+                self._send_frame()
+        elif command == "pause":
+            if self.training:
+                self.training = False
+                self._send_frame()
+        elif command == "speed":
+            self.speed = arg
+        elif command == "move":
+            self.training = False
+            error = self._move(arg)
+        elif command == "update":
+            try:
+                self.run.update(arg.replace(cadence={"max_snapshots": KEPT_HERE}))
+            except ConfigError as err:
+                error = refusal(err)
+        elif command == "reset":
+            try:
+                run = self._new_run(arg)
+            except ConfigError as err:
+                error = refusal(err)
+            else:
+                self.run, self.training = run, False
+                self.run_id += 1
+                self.seconds_per_iter = self.seconds_per_snapshot = None
+                self._announce()
+        self.conn.send(("reply", request, error))
+        return True
+
+    def _move(self, move: str) -> tuple | None:
+        run = self.run
+        if run.diverged is not None:
+            return ("error", f"the run {run.diverged}; press Reset")
+        rows = len(run.history)
+        if move == "d":
+            run.step_d()
+        elif move == "g":
+            run.step_g()
+        else:
+            run.train(1, record=False)
+            run.record(snapshot=True)
+        recorded = len(run.history) > rows
+        self._send_frame(recorded, run.history.latest() if recorded else None)
+        return None
+
+    # --- training --------------------------------------------------------------------------------
+
+    def _chunk(self) -> tuple[int, float]:
+        """Iterations before the next snapshot, and the frame's length in seconds."""
+        snap = self.seconds_per_snapshot or 0.0
+        frame = max(FRAME_SECONDS, snap / MAX_SNAPSHOT_SHARE)
+        if self.speed is not None:
+            return self.speed, frame
+        if self.seconds_per_iter is None:
+            return 1, frame
+        return max(1, int((frame - snap) / self.seconds_per_iter)), frame
+
+    def train_frame(self) -> None:
+        """Train one chunk, snapshot, send the frame; commands arriving meanwhile cut it short."""
+        started = time.perf_counter()
+        n, frame = self._chunk()
+        ran = self.run.train(n, should_stop=self.conn.poll, record=False)
+        trained = time.perf_counter()
+        snap = self.run.record(snapshot=True) if ran else None
+        done = time.perf_counter()
+        if ran:
+            per = (trained - started) / ran
+            old = self.seconds_per_iter
+            self.seconds_per_iter = per if old is None else 0.7 * old + 0.3 * per
+            old = self.seconds_per_snapshot
+            shot = done - trained
+            self.seconds_per_snapshot = shot if old is None else 0.7 * old + 0.3 * shot
+        now = time.monotonic()
+        self.progress.append((now, self.run.step_count))
+        while len(self.progress) > 2 and now - self.progress[0][0] > RATE_WINDOW:
+            self.progress.pop(0)
+        if self.run.diverged is not None:
+            self.training = False
+        if ran or not self.training:
+            self._send_frame(snap is not None, snap)
+        if self.training and self.speed is not None:
+            self.conn.poll(max(0.0, frame - (time.perf_counter() - started)))
+
+    def serve(self) -> None:
+        while True:
+            if self.training:
+                while self.conn.poll():
+                    if not self.handle(self.conn.recv()):
+                        return
+                if self.training:
+                    self.train_frame()
+            elif not self.handle(self.conn.recv()):
+                return
+
+
+def serve(conn, cfg: RunConfig) -> None:
+    """Entry point of the process. Ends on `close`, or when the page's end of the pipe is gone
+    (the server stopped): then `recv` raises EOFError."""
+    torch.set_num_threads(TRAIN_THREADS)
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(TRAIN_NICENESS)
+    try:
+        trainer = _Trainer(conn, cfg)
+    except ConfigError as err:
+        conn.send(("failed", refusal(err)))
+        return
+    except Exception as err:  # the page shows this one line; nothing else could report it
+        traceback.print_exc()
+        conn.send(("failed", ("error", f"{type(err).__name__}: {err}")))
+        return
+    try:
+        trainer.serve()
+    except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        pass
+    except Exception as err:  # a bug, not bad input: say so in one line, then end
+        traceback.print_exc()
+        with contextlib.suppress(OSError):
+            conn.send(("failed", ("error", f"training stopped: {type(err).__name__}: {err}")))

@@ -1,0 +1,36 @@
+"""The playground: watch a 1-D or 2-D GAN learn, live.
+
+Sidebar: projector switch, lesson presets, settings grouped Data / Noise / Networks /
+Objective / Optimisation / Seed. Main: the controls, then the live views (a fragment that
+redraws several times a second while a background thread trains).
+"""
+
+import streamlit as st
+
+from gan_viz.ui import controls, live, session, sidebar
+from gan_viz.ui.errors import shown_as_message
+
+session.through_navigation()
+st.set_page_config(page_title="gan-viz · Playground", layout="wide")
+state = session.playground()
+if st.session_state.get(sidebar.PROJECTOR_KEY):
+    # Streamlit sizes its type in rem: a larger root font enlarges the whole page at once.
+    st.html("<style>html { font-size: 22px; }</style>")
+
+st.subheader("Playground: watch a GAN learn")
+cfg = sidebar.settings(state)
+pending: list[str] = []
+if cfg is not None:
+    with shown_as_message("apply the new settings"):
+        pending = session.apply_settings(state, cfg)
+controls.control_bar(state, cfg, reset_pending=bool(pending))
+for message in state.messages:
+    st.warning(message, icon=":material/warning:")
+state.messages.clear()
+if pending:
+    st.warning(
+        f"Changed {', '.join(pending)}: these shape the networks and the data, so they need a "
+        "new run. Press **Reset** to start one with them; the current run goes on meanwhile.",
+        icon=":material/restart_alt:",
+    )
+live.live_views(state)

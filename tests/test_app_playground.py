@@ -1,0 +1,187 @@
+"""AppTest for app.py and the playground page: loads, presets, moves, settings, bad uploads.
+
+AppTest cannot draw plotly charts (tests/test_plots.py checks the figures; the browser test
+checks the page as drawn); everything else on the page is exercised here, with a real training
+process behind it.
+"""
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_viz.presets import PRESETS
+from gan_viz.targets import MAX_POINTS
+from gan_viz.ui.session import STATE, live_config
+from gan_viz.ui.toy_settings import fingerprint
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 120
+
+
+def status(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**Iteration"))
+
+
+@pytest.fixture
+def page():
+    at = AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    yield at
+    if STATE in at.session_state:
+        at.session_state[STATE].worker.close()
+
+
+def worker(at):
+    return at.session_state[STATE].worker
+
+
+def test_home_page_says_what_each_page_teaches():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Playground" in text and "D*(x)" in text
+
+
+def test_playground_loads_at_iteration_zero_with_every_control(page):
+    assert status(page).startswith("**Iteration 0** · paused")
+    labels = [b.label for b in page.button]
+    for label in ("Train", "Step D", "Step G", "Step", "Reset"):
+        assert label in labels
+    assert page.radio(key="pg.speed").value == "max"
+    assert "device: CPU" in status(page)
+    assert PRESETS["fig1"].caption[:40] in " ".join(c.value for c in page.caption)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_sets_every_knob_and_starts_afresh(page, name):
+    page.selectbox(key="pg.preset").select(name).run()
+    assert not page.exception and not page.error
+    running = worker(page).run.cfg
+    expected = live_config(PRESETS[name].config)
+    assert fingerprint(running.replace(device=expected.device)) == fingerprint(expected)
+    assert status(page).startswith("**Iteration 0**")
+    assert PRESETS[name].caption[:40] in " ".join(c.value for c in page.caption)
+    assert not page.warning  # the widgets show the preset: nothing waits for a reset
+
+
+def test_step_buttons_advance_the_right_counters(page):
+    page.button(key="pg.step_d").click().run()
+    assert "**Iteration 0** · paused · D steps 1 · G steps 0" in status(page)
+    page.button(key="pg.step_g").click().run()
+    assert "D steps 1 · G steps 1" in status(page)
+    page.button(key="pg.step").click().run()
+    assert status(page).startswith("**Iteration 1**") and "D steps 2 · G steps 2" in status(page)
+    # Every move is on the timeline, even those that share an iteration.
+    timeline = page.select_slider[0]
+    labels = list(timeline.options)  # as the slider shows them
+    assert labels[-3:] == [
+        "iteration 0 (D steps 1, G steps 0)",
+        "iteration 0 (D steps 1, G steps 1)",
+        "iteration 1 (D steps 2, G steps 2)",
+    ]
+
+
+def test_train_pause_and_scrub_the_timeline(page):
+    page.button(key="pg.train").click().run()
+    assert worker(page).training
+    deadline = time.monotonic() + 60
+    while worker(page).run.step_count < 20 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    page.button(key="pg.train").click().run()
+    assert not worker(page).training
+    snaps = worker(page).run.history.snapshots()
+    assert snaps[-1].step >= 20
+    timeline = page.select_slider[0]
+    assert timeline.label.startswith("Timeline") and timeline.value == len(snaps) - 1
+    timeline.set_value(0).run()
+    assert "showing iteration 0 (D steps 0, G steps 0)" in status(page)
+
+
+def test_a_learning_rate_change_applies_to_the_running_game(page):
+    page.selectbox(key="pg.0.optim.lr_d").select(1e-3).run()
+    assert worker(page).run.cfg.optim.lr_d == 1e-3
+    assert not page.warning
+
+
+def test_a_new_target_asks_for_a_reset_and_reset_applies_it(page):
+    page.selectbox(key="pg.0.target.1").select("bimodal").run()
+    assert worker(page).run.cfg.target.name == "gaussian"
+    assert any("target" in w.value and "Reset" in w.value for w in page.warning)
+    page.button(key="pg.reset").click().run()
+    assert worker(page).run.cfg.target.name == "bimodal"
+    assert not page.warning
+
+
+def test_switching_to_2d_suggests_2d_noise_and_wider_networks(page):
+    page.radio(key="pg.0.dim").set_value("2-D").run()
+    assert not page.exception
+    assert page.number_input(key="pg.1.noise.dim").value == 2
+    assert page.selectbox(key="pg.1.nets.d_hidden").value == 128
+    page.button(key="pg.reset").click().run()
+    assert worker(page).run.dim == 2 and worker(page).run.cfg.noise.dim == 2
+
+
+def test_an_invalid_combination_is_one_line_naming_the_setting(page):
+    page.number_input(key="pg.0.nets.pack").set_value(3).run()
+    assert not page.exception
+    assert any(e.value.startswith("batch size: got 256") for e in page.error)
+
+
+def test_a_diverging_run_pauses_says_where_and_keeps_its_timeline(page):
+    page.selectbox(key="pg.0.optim.optimizer").select("sgd").run()
+    page.selectbox(key="pg.0.optim.lr_d").select(1.0).run()
+    page.selectbox(key="pg.0.optim.lr_g").select(1.0).run()
+    page.button(key="pg.train").click().run()
+    deadline = time.monotonic() + 60
+    while worker(page).training and time.monotonic() < deadline:
+        time.sleep(0.2)
+    page.run()  # the page the user sees next
+    assert not page.exception
+    errors = [e.value for e in page.error]
+    assert any("diverged at iteration" in e and "scrub the timeline" in e for e in errors)
+    assert page.button(key="pg.train").disabled
+    assert page.select_slider[0].label.startswith("Timeline")  # the history is kept
+
+
+def test_projector_mode_draws_without_errors(page):
+    page.toggle(key="pg.view.projector").set_value(True).run()
+    assert not page.exception and not page.error
+
+
+def csv(rows) -> bytes:
+    return "\n".join(",".join(str(v) for v in row) for row in rows).encode()
+
+
+GOOD = csv([[v] for v in np.random.default_rng(0).normal(1.0, 0.5, 300).round(4)])
+BAD_FILES = {
+    "empty.csv": (b"", "an empty file"),
+    "malformed.csv": (b"x\n1.0\n2.0\nabc\n", "line 3: 'abc'"),
+    "two_columns.csv": (csv([[1, 2], [3, 4], [5, 7]]), "2 columns"),
+    "huge.csv": (b"\n".join([b"1.5"] * (MAX_POINTS + 1)), "200,001 points"),
+    "nan.csv": (b"x\n1\nnan\n3\n", "missing or infinite value in row 2"),
+}
+
+
+def test_bad_csv_uploads_show_an_error_and_keep_the_previous_target(page):
+    page.selectbox(key="pg.0.target.1").select("points").run()
+    assert any("Upload a CSV" in i.value for i in page.info)
+    page.file_uploader(key="pg.upload").set_value(("good.csv", GOOD, "text/csv")).run()
+    assert any("Using good.csv: 300 points, 1-D" in c.value for c in page.caption)
+    page.button(key="pg.reset").click().run()
+    assert worker(page).run.cfg.target.name == "points"
+    good = fingerprint(worker(page).run.cfg)
+    for name, (content, says) in BAD_FILES.items():
+        page.file_uploader(key="pg.upload").set_value((name, content, "text/csv")).run()
+        assert not page.exception, name
+        errors = [e.value for e in page.error]
+        assert any(name in e and says in e and "previous target is kept" in e for e in errors), (
+            name,
+            errors,
+        )
+        assert fingerprint(worker(page).run.cfg) == good
+        assert not page.warning, name  # nothing waits for a reset: the target did not change

@@ -1,0 +1,208 @@
+"""The playground in a real browser: what a teacher and a student do.
+
+Starts `streamlit run app.py`, drives Debian's Chromium with playwright, and saves screenshots
+under test-artifacts/browser/ (look at them: the assertions cannot say whether a figure reads).
+"""
+
+import re
+
+import pytest
+
+from tests.browser import (
+    CHROMIUM_ARGS,
+    AppServer,
+    button,
+    chart,
+    chart_data,
+    chart_title,
+    chromium_path,
+    goto_playground,
+    iteration,
+    open_playground,
+    shot,
+    status,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+
+@pytest.fixture(scope="module")
+def server():
+    app = AppServer("playground")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium: run `make browser` (Debian's chromium) or set GAN_VIZ_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def view_iteration(page) -> int:
+    """The iteration the data view draws (its title), -1 while it draws."""
+    match = re.search(r"iteration (\d+)", chart_title(page, 0))
+    return int(match.group(1)) if match else -1
+
+
+def timeline_thumb(page):
+    """The timeline slider's thumb, None until it is drawn."""
+    for thumb in page.get_by_role("slider").all():
+        if (thumb.get_attribute("aria-valuetext") or "").startswith("iteration"):
+            return thumb
+    return None
+
+
+def zoom_in(page, index: int = 0) -> list[float]:
+    """Drag a box on a chart, as a user zooms; returns the new x range."""
+    box = chart(page, index).locator(".nsewdrag").first.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + box["width"] * 0.3, y0 + box["height"] * 0.3, steps=8)
+    page.mouse.up()
+    return chart_data(page, index, "gd._fullLayout.xaxis.range")
+
+
+def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
+    context, page = open_playground(browser)
+    try:
+        goto_playground(page, server.url)
+        assert view_iteration(page) == 0 and "paused" in status(page)
+        shot(page, "1d-iteration-0")
+
+        # Train: the count and the charts move without touching the page.
+        button(page, "Train").click()
+        wait_until(lambda: iteration(page) > 150, 120, "150 iterations", page)
+        wait_until(lambda: view_iteration(page) > 0, 60, "the view to follow", page)
+        first = view_iteration(page)
+        wait_until(lambda: view_iteration(page) > first, 60, "a newer frame", page)
+        assert re.search(r"[\d,]+ it/s", status(page))
+        # The curves fill in as training goes.
+        wait_until(
+            lambda: (chart_data(page, 1, "gd._fullData[0].x.length") or 0) > 2, 60, "curves", page
+        )
+
+        # Zoom survives live frames (uirevision).
+        zoomed = zoom_in(page, 0)
+        frame = view_iteration(page)
+        wait_until(lambda: view_iteration(page) > frame, 60, "frames after the zoom", page)
+        assert chart_data(page, 0, "gd._fullLayout.xaxis.range") == pytest.approx(zoomed)
+        shot(page, "1d-training")
+
+        button(page, "Pause").click()
+        wait_until(lambda: "paused" in status(page), 60, "the pause", page)
+        stopped = iteration(page)
+        page.wait_for_timeout(1000)
+        assert iteration(page) == stopped
+
+        # Scrub back to the start: the view and the curves' marker follow.
+        thumb = wait_until(lambda: timeline_thumb(page), 60, "the timeline", page)
+        assert thumb.get_attribute("aria-valuetext").startswith(f"iteration {stopped:,} (")
+        thumb.focus()
+        page.keyboard.press("Home")
+        wait_until(lambda: "showing iteration 0" in status(page), 60, "the scrub", page)
+        wait_until(lambda: view_iteration(page) == 0, 60, "the view at iteration 0", page)
+        shot(page, "1d-scrubbed-to-0")
+
+        # A 2-D target: the change waits for Reset, then trains on the ring.
+        page.get_by_text("2-D", exact=True).click()
+        wait_until(
+            lambda: page.get_by_text(re.compile("need a new run")).count(), 60, "the ask", page
+        )
+        button(page, "Reset").click()
+        wait_until(
+            lambda: chart_data(page, 0, "gd.data[0].type") == "heatmap", 90, "the heat map", page
+        )
+        assert iteration(page) == 0
+        button(page, "Train").click()
+        wait_until(lambda: iteration(page) > 100, 120, "2-D training", page)
+        frame = view_iteration(page)
+        wait_until(lambda: view_iteration(page) > frame, 60, "a newer 2-D frame", page)
+        names = chart_data(page, 0, "gd._fullData.map(t => t.name)")
+        for name in ("G(z-grid)", "real x ~ p_data", "fake G(z) ~ p_g", "G's gradient"):
+            assert name in names
+        shot(page, "2d-training")
+        button(page, "Pause").click()
+        wait_until(lambda: "paused" in status(page), 60, "the pause", page)
+        page.get_by_text("optimal D*(x)").click()
+        wait_until(
+            lambda: chart_data(page, 0, "gd.data[0].name") == "D*(x)", 60, "the D* map", page
+        )
+        shot(page, "2d-optimal-discriminator")
+
+        page.get_by_text("Projector mode").click()
+        wait_until(
+            lambda: chart_data(page, 0, "gd._fullLayout.font.size") >= 20, 60, "big type", page
+        )
+        shot(page, "2d-projector")
+    except Exception:
+        shot(page, "FAILED-train-1d-2d")
+        raise
+    finally:
+        context.close()
+
+
+def test_two_tabs_train_two_gans_and_a_closed_tab_stops_training(server, browser):
+    ctx_a, a = open_playground(browser)
+    ctx_b, b = open_playground(browser)
+    try:
+        goto_playground(a, server.url)
+        goto_playground(b, server.url)
+        button(a, "Train").click()
+        wait_until(lambda: iteration(a) > 100, 120, "tab A to train", a)
+        assert iteration(b) == 0 and "paused" in status(b)
+
+        # B goes 2-D while A keeps training its 1-D GAN.
+        b.get_by_text("2-D", exact=True).click()
+        wait_until(lambda: b.get_by_text(re.compile("need a new run")).count(), 60, "ask", b)
+        button(b, "Reset").click()
+        wait_until(lambda: chart_data(b, 0, "gd.data[0].type") == "heatmap", 90, "B's map", b)
+        before = iteration(a)
+        wait_until(lambda: iteration(a) > before, 60, "A to go on", a)
+        assert chart_data(a, 0, "gd.data[0].type") != "heatmap"  # A still draws 1-D
+        button(b, "Step D").click()
+        wait_until(lambda: "D steps 1 ·" in status(b), 60, "B's D step", b)
+        assert iteration(b) == 0
+        shot(a, "two-tabs-a")
+        shot(b, "two-tabs-b")
+
+        # A bad CSV in B: one line, and B keeps its ring.
+        b.get_by_text("Target p_data").wait_for()
+        b.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").nth(1).click()
+        b.get_by_role("option", name=re.compile("^points")).click()
+        b.locator("input[type=file]").set_input_files(
+            files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"x\n1,2\nnan,3\n"}]
+        )
+        error = b.get_by_text(re.compile("^bad.csv: points"))
+        wait_until(lambda: error.count(), 60, "the upload's error", b)
+        assert "row 2" in error.first.inner_text()
+        assert "previous target is kept" in error.first.inner_text()
+        shot(b, "bad-csv")
+        assert chart_data(b, 0, "gd.data[0].type") == "heatmap"
+
+        # Closing A's tab while it trains stops its training within seconds.
+        ctx_a.close()
+        wait_until(
+            lambda: "paused: the browser tab was closed" in server.log(),
+            60,
+            "the server to pause the closed tab's run",
+        )
+        assert "Traceback" not in server.log()
+    except Exception:
+        shot(b, "FAILED-two-tabs-b")
+        raise
+    finally:
+        for ctx in (ctx_a, ctx_b):
+            try:
+                ctx.close()
+            except Exception:  # already closed above
+                pass

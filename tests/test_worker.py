@@ -1,0 +1,202 @@
+"""The per-session training worker: a real training process, driven as the page drives it."""
+
+import gc
+import time
+
+import pytest
+
+from gan_viz.config import (
+    CadenceConfig,
+    ConfigError,
+    NetConfig,
+    NoiseConfig,
+    OptimConfig,
+    RunConfig,
+    TargetConfig,
+)
+from gan_viz.ui import worker as worker_module
+from gan_viz.ui.worker import TrainingWorker
+
+TINY = RunConfig(
+    target=TargetConfig("gaussian"),
+    noise=NoiseConfig("uniform", 1),
+    nets=NetConfig(g_hidden=8, g_depth=1, d_hidden=8, d_depth=1),
+    optim=OptimConfig(batch=32, d_steps=2),
+    cadence=CadenceConfig(eval_samples=500, grid=32, show_samples=50),
+)
+
+
+def wait_for(condition, seconds=60.0, what="condition"):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def worker():
+    w = TrainingWorker(TINY, name="test")
+    yield w
+    w.close()
+
+
+def test_a_new_worker_shows_iteration_zero(worker):
+    run = worker.run
+    assert (run.step_count, run.d_updates, run.g_updates) == (0, 0, 0)
+    assert len(run.history) == 1 and run.history.latest().step == 0
+    assert run.dim == 1 and run.device.startswith("CPU") and run.n_modes == 1
+    assert not worker.training
+
+
+def test_step_d_and_step_g_move_only_their_own_counters(worker):
+    worker.step_d()
+    assert (worker.run.step_count, worker.run.d_updates, worker.run.g_updates) == (0, 1, 0)
+    worker.step_g()
+    assert (worker.run.step_count, worker.run.d_updates, worker.run.g_updates) == (0, 1, 1)
+    worker.step()  # one iteration of Algorithm 1: k = 2 D steps, then one G step
+    assert (worker.run.step_count, worker.run.d_updates, worker.run.g_updates) == (1, 3, 2)
+    rows = worker.run.history.columns()
+    assert list(rows["d_updates"]) == [0, 1, 1, 3] and list(rows["g_updates"]) == [0, 0, 1, 2]
+    assert worker.run.history.latest().d_updates == 3  # each move is drawn
+
+
+def test_training_runs_in_the_background_until_paused(worker):
+    worker.start()
+    assert worker.training
+    wait_for(lambda: worker.run.step_count > 30, what="30 iterations")
+    wait_for(lambda: worker.iterations_per_second() > 0, what="a speed reading")
+    worker.pause()
+    assert not worker.training
+    stopped = worker.run.step_count
+    time.sleep(0.5)
+    assert worker.run.step_count == stopped
+    history = worker.run.history
+    assert history.latest().step == stopped  # the last frame shows where training stopped
+    assert len(history.snapshot_steps()) >= 2 and history.columns()["step"][-1] == stopped
+
+
+def test_fixed_speed_trains_that_many_iterations_per_frame(worker):
+    worker.set_speed(3)
+    worker.start()
+    wait_for(lambda: worker.run.step_count >= 9, what="three frames")
+    worker.pause()
+    steps = worker.run.history.snapshot_steps()
+    assert all(b - a <= 3 for a, b in zip(steps, steps[1:]))
+    assert any(b - a == 3 for a, b in zip(steps, steps[1:]))
+
+
+def test_learning_rate_changes_mid_run_without_losing_it(worker):
+    worker.start()
+    wait_for(lambda: worker.run.step_count > 5, what="some iterations")
+    faster = worker.run.cfg.replace(optim={"lr_d": 1e-2}, objective={"name": "minimax"})
+    worker.update(faster)
+    assert worker.training and worker.run.cfg.optim.lr_d == 1e-2
+    before = worker.run.step_count
+    wait_for(lambda: worker.run.step_count > before + 5, what="training to go on")
+    worker.pause()
+
+
+def test_changes_that_shape_the_networks_are_refused_until_reset(worker):
+    with pytest.raises(ConfigError) as err:
+        worker.update(worker.run.cfg.replace(nets={"d_hidden": 16}))
+    assert "nets" in str(err.value) and "reset" in str(err.value)
+    worker.reset(worker.run.cfg.replace(target={"name": "ring8", "params": {}}))
+    assert worker.run.dim == 2 and worker.run.step_count == 0 and worker.run.n_modes == 8
+
+
+def test_a_bad_reset_keeps_the_current_run(worker):
+    worker.step()
+    with pytest.raises(ConfigError) as err:
+        worker.reset(worker.run.cfg.replace(optim={"lr_d": -1.0}))
+    assert err.value.setting == "D learning rate"
+    assert worker.run.step_count == 1 and len(worker.run.history) == 2
+
+
+def test_a_diverging_run_pauses_says_where_and_keeps_its_history():
+    cfg = TINY.replace(optim={"optimizer": "sgd", "lr_d": 1e30, "lr_g": 1e30})
+    w = TrainingWorker(cfg, name="diverge")
+    try:
+        w.start()
+        wait_for(lambda: not w.training, what="the run to stop")
+        assert "diverged at iteration" in w.run.diverged
+        assert w.stopped_because == w.run.diverged
+        assert len(w.run.history) >= 1 and w.run.history.latest() is not None
+        assert not w.start()  # cannot go on: Reset is the way out
+        with pytest.raises(worker_module.WorkerError):
+            w.step_d()
+    finally:
+        w.close()
+
+
+def test_two_workers_train_two_runs_that_never_meet():
+    a = TrainingWorker(TINY, name="a")
+    b = TrainingWorker(TINY.replace(target={"name": "ring8", "params": {}}), name="b")
+    try:
+        assert a.process.pid != b.process.pid
+        a.start()
+        wait_for(lambda: a.run.step_count > 20, what="a to train")
+        a.pause()
+        assert b.run.step_count == 0 and b.run.dim == 2 and a.run.dim == 1
+        b.step_d()
+        assert a.run.d_updates == 2 * a.run.step_count  # b's step did not touch a
+    finally:
+        a.close()
+        b.close()
+
+
+def test_training_nobody_watches_pauses_after_the_heartbeat_timeout(monkeypatch):
+    monkeypatch.setattr(worker_module, "HEARTBEAT_TIMEOUT", 1.0)
+    w = TrainingWorker(TINY, name="lonely")
+    try:
+        w.start()
+        wait_for(lambda: not w.training, seconds=30, what="the heartbeat pause")
+        assert "no page has shown this run" in w.stopped_because
+    finally:
+        w.close()
+
+
+def test_a_closed_tab_pauses_training_then_ends_the_process(monkeypatch):
+    monkeypatch.setattr(worker_module, "SESSION_GRACE", 0.5)
+    monkeypatch.setattr(worker_module, "CLOSE_AFTER", 2.0)
+    connected = [True]
+    w = TrainingWorker(TINY, session_alive=lambda: connected[0], name="closing")
+    try:
+        w.start()
+        wait_for(lambda: w.run.step_count > 5, what="training")
+        connected[0] = False
+        wait_for(lambda: not w.training, seconds=30, what="the pause")
+        assert w.stopped_because == "paused: the browser tab was closed"
+        wait_for(lambda: not w.process.is_alive(), seconds=30, what="the process to end")
+        assert not w.alive
+    finally:
+        w.close()
+
+
+def test_a_training_process_that_dies_is_reported_not_waited_for():
+    w = TrainingWorker(TINY, name="killed")
+    try:
+        w.start()
+        wait_for(lambda: w.run.step_count > 5, what="training")
+        w.process.kill()
+        wait_for(lambda: not w.alive, seconds=30, what="the worker to notice")
+        assert not w.training and "ended" in w.stopped_because
+        with pytest.raises(worker_module.WorkerError):
+            w.step_d()
+    finally:
+        w.close()
+
+
+def test_a_forgotten_worker_ends_its_process():
+    w = TrainingWorker(TINY, name="forgotten")
+    process = w.process
+    del w
+    gc.collect()
+    wait_for(lambda: not process.is_alive(), seconds=30, what="the process to end")
+
+
+def test_bad_settings_are_refused_before_any_process_lingers():
+    with pytest.raises(ConfigError) as err:
+        TrainingWorker(TINY.replace(optim={"batch": 0}), name="bad")
+    assert err.value.setting == "batch size"

@@ -136,15 +136,76 @@ _LESSONS = [
     ),
 ]
 
+# Mode collapse (issue 4): the saturating loss of the paper against a strong D (5 D steps per G
+# step, D's rate 5x G's). D learns at once where the fakes are not, G runs to one or two modes,
+# and from there its gradient log(1 - D(G(z))) vanishes as D rejects it (Goodfellow et al. 2014,
+# Sec. 3): the samples are sharp (high quality) and the other modes stay empty. Every cure keeps
+# the data and the networks and changes one thing.
+_RING_COLLAPSE = _RING.replace(
+    objective={"name": "minimax"},
+    optim={"lr_d": 1e-3, "lr_g": 2e-4, "d_steps": 5},
+    cadence={"record_every": 50},
+)
+_GRID_COLLAPSE = _RING_COLLAPSE.replace(target={"name": "grid25", "params": {}})
+COLLAPSE_STEPS = 2000  # every preset of a family is judged after the same training
+
 _COLLAPSE = [
     Preset(
         "ring-collapse",
-        "Mode collapse on the ring of 8 Gaussians",
-        "D has one hidden layer, so G can fool it by covering one or two modes at a time: the "
-        "fake samples hop from mode to mode and the mode-occupancy strip shows a moving blob. The "
-        "samples stay sharp (high quality) while most modes go missing.",
-        _RING.replace(nets={"d_depth": 1}),
-        5000,
+        "Mode collapse on the ring of 8 Gaussians (saturating loss, strong D)",
+        "D takes 5 steps per G step at 5x G's rate, and G minimises the paper's log(1 - D(G(z))): "
+        "within ~1,000 iterations G sits on one or two of the 8 modes and stays there. The "
+        "samples are sharp (high quality) while most modes stay empty: the Helvetica scenario.",
+        _RING_COLLAPSE,
+        COLLAPSE_STEPS,
+        group="mode collapse",
+    ),
+    Preset(
+        "ring-unrolled",
+        "Cure: Unrolled GAN, G looks 5 D steps ahead (Metz et al. 2016)",
+        "The ring-collapse setting with G's loss taken through 5 unrolled steps of D's own "
+        "optimiser: G sees that a mode it crowds will be rejected next and spreads over the "
+        "ring. The real D never takes those steps.",
+        _RING_COLLAPSE.replace(objective={"unrolled_steps": 5}),
+        COLLAPSE_STEPS,
+        group="mode collapse",
+    ),
+    Preset(
+        "ring-pacgan",
+        "Cure: PacGAN, D judges 2 samples at once (Lin et al. 2018)",
+        "The ring-collapse setting, but D sees pairs of samples: two fakes from the same mode give "
+        "G away, so G must cover the ring. The mode-occupancy strip fills row by row.",
+        _RING_COLLAPSE.replace(nets={"pack": 2}),
+        COLLAPSE_STEPS,
+        group="mode collapse",
+    ),
+    Preset(
+        "ring-wgan-gp",
+        "Cure: WGAN-GP, a critic with a gradient penalty (Gulrajani et al. 2017)",
+        "The ring-collapse data and networks with the Wasserstein loss: the critic's gradient "
+        "does not vanish on the fakes, so G keeps being pulled towards every mode it misses.",
+        _RING_COLLAPSE.replace(
+            objective={"name": "wgan_gp"},
+            optim={"lr_d": 1e-4, "lr_g": 1e-4, "beta1": 0.5, "beta2": 0.9},
+        ),
+        COLLAPSE_STEPS,
+        group="mode collapse",
+    ),
+    Preset(
+        "grid-collapse",
+        "Mode collapse on the 5 x 5 grid of Gaussians",
+        "The ring-collapse setting on 25 modes: G settles on a few of them, sharp, and leaves "
+        "the rest of the grid empty.",
+        _GRID_COLLAPSE,
+        COLLAPSE_STEPS,
+        group="mode collapse",
+    ),
+    Preset(
+        "grid-pacgan",
+        "Cure on the grid: PacGAN, D judges 2 samples at once (Lin et al. 2018)",
+        "The grid-collapse setting with D seeing pairs of samples: G spreads over the grid.",
+        _GRID_COLLAPSE.replace(nets={"pack": 2}),
+        COLLAPSE_STEPS,
         group="mode collapse",
     ),
 ]

@@ -134,7 +134,8 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
         wait_until(
             lambda: chart_data(page, 2, "gd.data[0].name") == "occupancy", 60, "occupancy", page
         )
-        assert chart_data(page, 2, "gd.data[0].z.length") == 8
+        rows = chart_data(page, 2, "gd._fullData[0].y.length")
+        assert rows == 8, rows
         shot(page, "2d-training")
         button(page, "Pause").click()
         wait_until(lambda: "paused" in status(page), 60, "the pause", page)

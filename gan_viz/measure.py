@@ -26,6 +26,7 @@ from gan_viz.grid import Grid
 from gan_viz.targets import Modes, Target
 
 KL_FLOOR = 1e-12  # probability mass a cell is assumed to hold at least, for KL only
+MODE_SAMPLES = 2500  # generated samples behind the mode metrics, as in VEEGAN and PacGAN
 
 
 def default_grid(target: Target, n: int = 0) -> Grid:

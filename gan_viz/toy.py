@@ -25,6 +25,7 @@ from gan_viz.config import ConfigError, RunConfig, validate
 from gan_viz.device import resolve_device
 from gan_viz.history import History
 from gan_viz.measure import (
+    MODE_SAMPLES,
     Densities,
     DensityMeter,
     SlicedW1,
@@ -42,9 +43,6 @@ from gan_viz.train import Diverged, GameTrainer
 RESET_SECTIONS = ("target", "noise", "nets", "seed", "device")  # changes that need a new run
 N_ARROWS = 200  # fake samples that carry a gradient arrow in a snapshot
 Z_LINE_POINTS = 41  # points of the z-line drawn under the 1-D plot
-
-
-MODE_SAMPLES = 2500  # samples behind the mode metrics, as in VEEGAN and PacGAN
 
 
 @dataclass

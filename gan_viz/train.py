@@ -32,6 +32,7 @@ from torch.func import functional_call
 
 from gan_viz.config import ObjectiveConfig, OptimConfig
 from gan_viz.objectives import OBJECTIVES, Objective
+from gan_viz.unrolled import unroll
 
 Tensor = torch.Tensor
 Batch = Tensor | tuple[Tensor, Tensor]  # samples, or (samples, labels) for a conditional GAN
@@ -194,38 +195,60 @@ class GameTrainer:
         D: Callable[..., Tensor] | None = None,
         y_fake: Tensor | None = None,
         y_real: Tensor | None = None,
+        features: Callable[..., Tensor] | None = None,
     ) -> Tensor:
+        """G's loss against D (or against the given D and its last hidden layer `features`)."""
         D = D or self.D
         if self.objective_cfg.feature_matching:
             # Feature matching: || E f(x) - E f(G(z)) ||^2 on D's last hidden layer
             # (Salimans et al. 2016, Sec. 3.1).
+            features = features or self.D.features
             if real is None:
                 real, y_real = split_batch(self.sample_real(len(fake)))
-            f_real = call_net(self.D.features, self._blur(real), y_real).mean(0).detach()
-            f_fake = call_net(self.D.features, self._blur(fake), y_fake).mean(0)
+            f_real = call_net(features, self._blur(real), y_real).mean(0).detach()
+            f_fake = call_net(features, self._blur(fake), y_fake).mean(0)
             return (f_real - f_fake).pow(2).sum()
         return self.objective.g_loss(call_net(D, self._blur(fake), y_fake))
 
     def _unrolled_g_loss(self, fake: Tensor, y_fake: Tensor | None = None) -> Tensor:
-        """G's loss against D after u more D steps taken on a copy (Metz et al. 2016, Eq. 5-7).
+        """G's loss against D after u more D steps taken on a copy (Metz et al. 2016, Eq. 4-7).
 
-        The copy takes plain gradient steps with D's learning rate, and G's gradient flows back
-        through them (create_graph), so G sees how D would answer its move. The real D and its
-        optimiser are untouched.
+        The copy steps with D's own optimiser from its current state (gan_viz.unrolled says why),
+        on one minibatch of real samples and G's samples, as the authors' code does. G's
+        gradient flows back through the steps (create_graph), so G sees how D would answer its
+        move. The real D and its optimiser are untouched.
         """
-        params = {k: v for k, v in self.D.named_parameters()}
-        lr = self.optim_cfg.lr_d
-        for _ in range(self.objective_cfg.unrolled_steps):
-            real, y_real = split_batch(self.sample_real(len(fake)))
+        D = self.D
+        real, y_real = split_batch(self.sample_real(len(fake)))
 
-            def d_fn(*args, p=params):
-                return functional_call(self.D, p, args)
+        def d_loss(params: dict[str, Tensor]) -> Tensor:
+            def d_fn(*args):
+                return functional_call(D, params, args)
 
-            loss, _, _ = self._d_loss(real, fake, D=d_fn, y_real=y_real, y_fake=y_fake)
-            grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
-            params = {k: v - lr * g for (k, v), g in zip(params.items(), grads, strict=True)}
+            return self._d_loss(real, fake, D=d_fn, y_real=y_real, y_fake=y_fake)[0]
+
+        clip = self.objective_cfg.clip if self.objective.clip else None
+        params = unroll(
+            d_loss,
+            dict(D.named_parameters()),
+            self.opt_d,
+            self.objective_cfg.unrolled_steps,
+            clip,
+        )
+        features = None
+        if hasattr(D, "x_dim") and hasattr(D, "body"):  # the toy D: its features are its body
+            body = {k.removeprefix("body."): v for k, v in params.items() if k.startswith("body.")}
+
+            def features(x: Tensor) -> Tensor:
+                return functional_call(D.body, body, (x.reshape(-1, D.x_dim * D.pack),))
+
         return self._g_loss(
-            fake, D=lambda *args: functional_call(self.D, params, args), y_fake=y_fake
+            fake,
+            real,
+            D=lambda *args: functional_call(D, params, args),
+            y_fake=y_fake,
+            y_real=y_real,
+            features=features,
         )
 
     # --- steps -----------------------------------------------------------------------------------

@@ -130,6 +130,12 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
         names = chart_data(page, 0, "gd._fullData.map(t => t.name)")
         for name in ("G(z-grid)", "real x ~ p_data", "fake G(z) ~ p_g", "G's gradient"):
             assert name in names
+        # A mixture target adds the mode-occupancy strip under the curves: 8 modes x snapshots.
+        wait_until(
+            lambda: chart_data(page, 2, "gd.data[0].name") == "occupancy", 60, "occupancy", page
+        )
+        rows = chart_data(page, 2, "gd._fullData[0].y.length")
+        assert rows == 8, rows
         shot(page, "2d-training")
         button(page, "Pause").click()
         wait_until(lambda: "paused" in status(page), 60, "the pause", page)

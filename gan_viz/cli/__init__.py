@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "targets": ("gan_viz.cli.listing", "list the target distributions"),
     "objectives": ("gan_viz.cli.listing", "list the GAN objectives"),
     "presets": ("gan_viz.cli.listing", "list the named presets"),
+    "sweep": ("gan_viz.cli.sweep", "run configurations x seeds; table of modes, HQ, reverse KL"),
     "theory": ("gan_viz.cli.theory", "run the theory lab's experiments and print a JSON report"),
     "runs": ("gan_viz.cli.runs", "list, show, export, import, tag, delete and resume stored runs"),
 }
@@ -38,6 +39,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable]]:
 def main(argv: list[str] | None = None) -> int:
     parser, runners = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # as typed, for result files
     try:
         return runners[args.command](args)
     except ConfigError as err:

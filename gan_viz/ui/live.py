@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_viz.plots.curves import curves_figure
+from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure
 from gan_viz.plots.view1d import figure_1d
 from gan_viz.plots.view2d import figure_2d
 from gan_viz.snapshot import Snapshot
@@ -165,6 +166,25 @@ def curves(state: Playground, now: int | None) -> None:
 
     with shown_as_message("draw the curves"):
         live_chart(_cached("curves", signature, build), key=f"{P}.curves")
+    if run.n_modes:
+        occupancy(state, projector)
+
+
+def occupancy(state: Playground, projector: bool) -> None:
+    """Mixture targets: which modes G's samples occupy over iterations (modes x time), from
+    the mode counts of the recorded snapshots; a collapsed G lights one row at a time."""
+    history = state.worker.run.history
+    steps = history.snapshot_steps()
+    signature = (id(history), len(steps), steps[-1] if steps else None, projector)
+
+    def build():
+        occ = occupancy_arrays(history)
+        return None if occ is None else occupancy_figure(occ, projector=projector)
+
+    with shown_as_message("draw the mode occupancy"):
+        fig = _cached("occupancy", signature, build)
+        if fig is not None:
+            live_chart(fig, key=f"{P}.occupancy")
 
 
 def live_views(state: Playground) -> None:

@@ -16,17 +16,14 @@ generators, so a resumed run goes on exactly as it would have without the stop (
 
 from __future__ import annotations
 
-import json
-import time
-
 import torch
 
 from gan_viz.config import ConfigError
 from gan_viz.history import History
 from gan_viz.store import STORE_SNAPSHOTS, RunRecorder, RunStore
+from gan_viz.store.follower import WEIGHTS_SECONDS, RunFollower
 from gan_viz.toy import ToyGAN
 
-WEIGHTS_SECONDS = 30.0  # how often a following recorder saves a checkpoint while training
 POLL_SECONDS = 0.5  # how often poll() copies new history rows
 
 
@@ -93,11 +90,9 @@ def stored_history(store: RunStore, run_id: int, max_snapshots: int) -> History:
     return history
 
 
-class ToyFollower:
-    """Feeds a RunRecorder from a ToyGAN: new metric rows and snapshots of its history, settings
-    changed by update(), and a checkpoint every `weights_seconds`. Call poll() from the thread
-    that trains, between train() calls (the toy is then at a consistent point), and right after
-    toy.update() so the change is logged at the step it took effect."""
+class ToyFollower(RunFollower):
+    """Feeds a RunRecorder from a ToyGAN (gan_viz.store.follower): new metric rows and
+    snapshots, settings changed by update(), and a checkpoint every `weights_seconds`."""
 
     def __init__(
         self,
@@ -106,60 +101,8 @@ class ToyFollower:
         poll_seconds: float = POLL_SECONDS,
         weights_seconds: float = WEIGHTS_SECONDS,
     ):
-        self.toy, self.recorder = toy, recorder
-        self.poll_seconds, self.weights_seconds = poll_seconds, weights_seconds
-        stored = recorder.store.open(recorder.run_id)
-        # A resumed run's history starts with what the store already holds.
-        self._rows_seen = min(len(stored), len(toy.history))
-        index = stored.snapshot_index()
-        self._last_key = tuple(index[-1][1:]) if index else None
-        # Compared with what the store holds: a change made before the follower came is logged.
-        self._settings = stored.settings() if self._rows_seen else None
-        self._last_poll = self._last_weights = float("-inf")
-
-    def poll(self, force: bool = False) -> None:
-        """Hand new rows and snapshots to the recorder (at most every poll_seconds unless
-        `force`), log a settings change, save a checkpoint when one is due."""
-        toy, rec = self.toy, self.recorder
-        text = toy.config_json()
-        settings = json.loads(text)
-        if self._settings is not None and settings != self._settings:
-            rec.update_settings(text, toy.step_count)
-        self._settings = settings
-        now = time.monotonic()
-        if not force and now - self._last_poll < self.poll_seconds:
-            return
-        self._last_poll = now
-        n = len(toy.history)
-        if n > self._rows_seen:
-            cols = toy.history.columns()
-            names = list(cols)
-            rec.add_rows(
-                {name: float(cols[name][i]) for name in names} for i in range(self._rows_seen, n)
-            )
-            self._rows_seen = n
-        for snap in toy.history.snapshots():
-            if self._last_key is None or _key(snap) > self._last_key:
-                rec.add_snapshot(snap)
-                self._last_key = _key(snap)
-        if force or now - self._last_weights >= self.weights_seconds:
-            rec.save_weights(checkpoint(toy), toy.step_count)
-            self._last_weights = now
-        if force:
-            rec.flush()
-        else:
-            rec.maybe_flush()
-
-    def finish(self, status: str = "finished", message: str = "") -> bool:
-        """Last rows, snapshot and checkpoint; status `diverged` when the toy diverged."""
-        self.poll(force=True)
-        if self.toy.diverged:
-            status, message = "diverged", self.toy.diverged
-        return self.recorder.finish(status, message)
-
-
-def _key(snap) -> tuple[int, int, int]:
-    return (snap.step, snap.d_updates, snap.g_updates)
+        super().__init__(toy, recorder, checkpoint, poll_seconds, weights_seconds)
+        self.toy = toy
 
 
 def resume(

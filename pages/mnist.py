@@ -8,7 +8,7 @@ background thread trains; see gan_viz.ui.mnist_trainer).
 import streamlit as st
 
 from gan_viz.ui import mnist_session, mnist_views, session
-from gan_viz.ui.errors import shown_as_message
+from gan_viz.ui.errors import notices, shown_as_message
 
 session.through_navigation()
 st.set_page_config(page_title="gan-viz · MNIST", layout="wide")
@@ -22,13 +22,5 @@ pending: list[str] = []
 with shown_as_message("apply the new settings"):
     pending = mnist_session.apply_settings(state, cfg)
 mnist_views.control_bar(state, cfg, reset_pending=bool(pending))
-for message in state.messages:
-    st.warning(message, icon=":material/warning:")
-state.messages.clear()
-if pending:
-    st.warning(
-        f"Changed {', '.join(pending)}: these shape the networks and the data, so they need a "
-        "new run. Press **Reset** to start one with them; the current run goes on meanwhile.",
-        icon=":material/restart_alt:",
-    )
+notices(state.messages, pending)
 mnist_views.live_views(state)

@@ -8,7 +8,7 @@ redraws several times a second while a background thread trains).
 import streamlit as st
 
 from gan_viz.ui import controls, live, session, sidebar
-from gan_viz.ui.errors import shown_as_message
+from gan_viz.ui.errors import notices, shown_as_message
 
 session.through_navigation()
 st.set_page_config(page_title="gan-viz · Playground", layout="wide")
@@ -21,13 +21,5 @@ if cfg is not None:
     with shown_as_message("apply the new settings"):
         pending = session.apply_settings(state, cfg)
 controls.control_bar(state, cfg, reset_pending=bool(pending))
-for message in state.messages:
-    st.warning(message, icon=":material/warning:")
-state.messages.clear()
-if pending:
-    st.warning(
-        f"Changed {', '.join(pending)}: these shape the networks and the data, so they need a "
-        "new run. Press **Reset** to start one with them; the current run goes on meanwhile.",
-        icon=":material/restart_alt:",
-    )
+notices(state.messages, pending)
 live.live_views(state)

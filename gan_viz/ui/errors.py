@@ -25,3 +25,18 @@ def shown_as_message(what: str) -> Iterator[None]:
     except Exception as err:
         log.exception("gan-viz: %s failed", what)
         st.error(f"Could not {what}: {type(err).__name__}: {err}", icon=":material/warning:")
+
+
+def notices(messages: list[str], pending: list[str]) -> None:
+    """A page's queued warnings (shown once, then cleared), and the settings waiting for a
+    Reset because they shape the networks or the data."""
+    for message in messages:
+        st.warning(message, icon=":material/warning:")
+    messages.clear()
+    if pending:
+        st.warning(
+            f"Changed {', '.join(pending)}: these shape the networks and the data, so they need "
+            "a new run. Press **Reset** to start one with them; the current run goes on "
+            "meanwhile.",
+            icon=":material/restart_alt:",
+        )

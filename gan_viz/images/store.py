@@ -43,6 +43,10 @@ class ImageFollower(RunFollower):
     `weights_seconds`."""
 
     def __init__(
-        self, run: ImageGAN, recorder: RunRecorder, weights_seconds: float = WEIGHTS_SECONDS
+        self,
+        run: ImageGAN,
+        recorder: RunRecorder,
+        poll_seconds: float = 0.0,
+        weights_seconds: float = WEIGHTS_SECONDS,
     ):
-        super().__init__(run, recorder, checkpoint, weights_seconds=weights_seconds)
+        super().__init__(run, recorder, checkpoint, poll_seconds, weights_seconds)

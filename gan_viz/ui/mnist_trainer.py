@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_TIMEOUT = 30.0  # pause when no page has asked for a frame for this long (seconds)
 CHUNK = 5  # iterations between checks of the heartbeat and of the rate
+POLL_SECONDS = 0.5  # how often the training thread hands new rows to the run store
 RATE_WINDOW = 5.0  # seconds of (time, iteration) points behind the it/s figure
 
 
@@ -182,7 +183,8 @@ class ImageTrainer:
                 rec = RunRecorder(
                     RunStore(self.store_path), KIND, self.run.config_json(), name, ["mnist"]
                 )
-                self.follower = ImageFollower(self.run, rec)
+                # polled after every chunk of training: copy rows at most twice a second
+                self.follower = ImageFollower(self.run, rec, poll_seconds=POLL_SECONDS)
             self.follower.poll(force=force)
         except Exception:  # the store is a record, never a reason to stop the lesson
             log.exception("gan-viz: this image run cannot be recorded in the run store")

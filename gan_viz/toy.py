@@ -10,7 +10,6 @@ This is the engine object the playground, the CLI and the sweeps drive:
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import time
@@ -365,9 +364,10 @@ class ToyGAN:
     # --- saving ----------------------------------------------------------------------------------
 
     def _weights(self) -> dict:
+        # copies (a CPU tensor's .cpu() is itself), taken at every record as the last good weights
         return {
-            "G": copy.deepcopy({k: v.cpu() for k, v in self.trainer.G.state_dict().items()}),
-            "D": copy.deepcopy({k: v.cpu() for k, v in self.trainer.D.state_dict().items()}),
+            name: {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
+            for name, net in (("G", self.trainer.G), ("D", self.trainer.D))
         }
 
     def weights(self) -> dict:

@@ -351,6 +351,11 @@ class GameTrainer:
             value = self.stats.get(key)
             if value is not None and not bool(torch.isfinite(value)):
                 raise Diverged(f"{key} became {float(value)}")
+        params = [p.detach() for net in (self.D, self.G) for p in net.parameters()]
+        # One fused pass and one sync (NaN and inf survive a norm); only a failure, or weights so
+        # large their norm overflows, walks the parameters one by one to name the culprit.
+        if bool(torch.isfinite(torch.stack(torch._foreach_norm(params))).all()):
+            return
         for net_name, net in (("D", self.D), ("G", self.G)):
             for name, p in net.named_parameters():
                 if not bool(torch.isfinite(p).all()):

@@ -44,11 +44,14 @@ def test_generator_and_discriminator_shapes():
 
 
 def test_packing_concatenates_consecutive_samples():
+    torch.manual_seed(0)
     d = Discriminator(2, 4, 1, "relu", pack=3)
     x = torch.arange(12.0).reshape(6, 2)
     first = d.body[0]
     manual = first(torch.cat([x[0], x[1], x[2]])[None])
-    assert torch.allclose(d.body[:1](x.reshape(2, 6))[0], manual[0])
+    # absolute tolerance: a batched and a single-row product round differently, and an output
+    # near 0 (unseeded weights made one now and then) fails any relative test
+    assert torch.allclose(d.body[:1](x.reshape(2, 6))[0], manual[0], atol=1e-5)
 
 
 @pytest.mark.parametrize("objective", list(OBJECTIVES))

@@ -142,16 +142,14 @@ _LESSONS = [
 # al. 2014, Sec. 3): the samples are sharp (high quality) and the other modes stay empty. Every
 # cure keeps the data and the networks and changes one thing.
 # On the ring, G's rate 1e-4 (D's 10x) collapses every seed we swept; at 2e-4, 3 of 5 seeds
-# spread thinly over 5-8 modes instead. The grid family keeps 2e-4, where PacGAN reaches 22 of 25
-# within the steps.
+# spread thinly over 5-8 modes instead. On the grid, 2e-4 left a mild collapse (20 of 25 modes
+# at 2,000 iterations); 1e-4 over 5,000 holds G to 9.4 (3 to 18) while PacGAN2 still reaches 22.
 _RING_COLLAPSE = _RING.replace(
     objective={"name": "minimax"},
     optim={"lr_d": 1e-3, "lr_g": 1e-4, "d_steps": 5},
     cadence={"record_every": 50},
 )
-_GRID_COLLAPSE = _RING_COLLAPSE.replace(
-    target={"name": "grid25", "params": {}}, optim={"lr_g": 2e-4}
-)
+_GRID_COLLAPSE = _RING_COLLAPSE.replace(target={"name": "grid25", "params": {}})
 # Unrolling cannot cure ring-collapse itself (2 of 8 modes on every seed, 5 unrolled steps): its
 # saturating gradient vanishes, and behind 5 D steps per G step, 5 unrolled steps see only one
 # iteration ahead. Metz et al. unroll against a D that takes one step per G step, at a tenth of
@@ -162,11 +160,10 @@ _RING_UNROLLED = _RING_COLLAPSE.replace(
     objective={"unrolled_steps": 5},
     optim={"lr_d": 1e-4, "lr_g": 1e-3, "beta1": 0.5, "d_steps": 1},
 )
-COLLAPSE_STEPS = 2000  # every preset of a family is judged after the same training (grid)
-# The ring family trains longer: at 2,000 iterations the cures had not finished spreading
-# (PacGAN2 6.6, WGAN-GP 5.4 of 8 modes over 5 seeds), at 5,000 the collapse still holds (2 modes,
-# ~80% high quality) and PacGAN4 covers all 8 on every seed.
-RING_STEPS = 5000
+# Every preset of a family is judged after the same training. At 2,000 iterations the ring's
+# cures had not finished spreading (PacGAN2 6.6, WGAN-GP 5.4 of 8 modes over 5 seeds); at 5,000
+# the collapse still holds (2 modes, ~80% high quality) and every cure covers all 8.
+COLLAPSE_STEPS = 5000
 
 _COLLAPSE = [
     Preset(
@@ -176,7 +173,7 @@ _COLLAPSE = [
         "log(1 - D(G(z))): within ~1,000 iterations G sits on two of the 8 modes and stays, its "
         "samples sharp (most within 3 std of a mode) while six modes stay empty.",
         _RING_COLLAPSE,
-        RING_STEPS,
+        COLLAPSE_STEPS,
         group="mode collapse",
     ),
     Preset(
@@ -187,7 +184,7 @@ _COLLAPSE = [
         "takes them): G covers all 8 modes on every seed we swept. Set unrolled steps to 0 and "
         "the same settings collapse onto one or two modes.",
         _RING_UNROLLED,
-        RING_STEPS,
+        COLLAPSE_STEPS,
         group="mode collapse",
     ),
     Preset(
@@ -197,7 +194,7 @@ _COLLAPSE = [
         "same mode give G away, so G spreads over all 8 modes (every seed we swept); the "
         "occupancy strip fills row by row, the samples sharpening last.",
         _RING_COLLAPSE.replace(nets={"pack": 4}),
-        RING_STEPS,
+        COLLAPSE_STEPS,
         group="mode collapse",
     ),
     Preset(
@@ -212,15 +209,14 @@ _COLLAPSE = [
             objective={"name": "wgan_gp"},
             optim={"lr_d": 3e-4, "lr_g": 3e-4, "beta1": 0.5, "beta2": 0.9},
         ),
-        RING_STEPS,
+        COLLAPSE_STEPS,
         group="mode collapse",
     ),
     Preset(
         "grid-collapse",
         "Mode collapse on the 5 x 5 grid of Gaussians",
-        "The ring-collapse setting on 25 modes: G spreads thinly and misses about 5 of them, "
-        "with few sharp samples (6% high quality). A mild collapse, like PacGAN's GAN baseline "
-        "(17.3 of 25), not VEEGAN's (3.3).",
+        "The ring-collapse setting on 25 modes: G settles on a handful of them (3 to 18 of 25 "
+        "over the seeds we swept, 9 on average), most of the grid left empty.",
         _GRID_COLLAPSE,
         COLLAPSE_STEPS,
         group="mode collapse",
@@ -228,8 +224,8 @@ _COLLAPSE = [
     Preset(
         "grid-pacgan",
         "Cure on the grid: PacGAN, D judges 2 samples at once (Lin et al. 2018)",
-        "The grid-collapse setting with D seeing pairs of samples: G covers about 22 of the 25 "
-        "modes with three times as many sharp samples.",
+        "The grid-collapse setting with D seeing pairs of samples: a pair from one mode gives "
+        "G away, and it spreads over about 22 of the 25 modes.",
         _GRID_COLLAPSE.replace(nets={"pack": 2}),
         COLLAPSE_STEPS,
         group="mode collapse",

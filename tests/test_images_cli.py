@@ -28,7 +28,7 @@ def gan_viz(*args, cache, launcher=(sys.executable, "-m", "gan_viz"), timeout=30
     )
 
 
-def test_train_images_writes_every_output(tmp_path, classifier_cache):
+def test_train_images_writes_every_output(tmp_path, classifier_cache, monkeypatch):
     out = tmp_path / "mnist"
     r = gan_viz(
         "train-images", "--model", "dcgan", "--steps", "30", "--seed", "0", "--out", str(out),
@@ -92,6 +92,14 @@ def test_train_images_writes_every_output(tmp_path, classifier_cache):
     page.multiselect[0].set_value([1]).run()
     assert not page.exception and not page.error
     assert "image" in " ".join(m.value for m in page.markdown)
+    # ... trains it on from its checkpoint, in the page (the page's classifier: the cached one)
+    monkeypatch.setenv("GAN_VIZ_CACHE", str(classifier_cache[0]))
+    page.number_input(key="runs.more").set_value(10)
+    page.button(key="runs.resume").click().run()
+    assert not page.exception and not page.error
+    trained_on = RunStore(os.environ["GAN_VIZ_STORE"]).open(1)
+    assert trained_on.info.status == "finished" and trained_on.info.step == 40
+    assert [row["step"] for row in trained_on.rows()] == [0, 10, 20, 30, 40]
     page.multiselect[0].set_value([1, 2]).run()
     assert not page.exception and not page.error
     assert any("Comparing" in m.value for m in page.markdown)

@@ -47,3 +47,53 @@ def test_a_diverged_run_is_stored_as_diverged_with_finite_weights(tmp_path, clas
     assert info.status == "diverged" and "diverged at iteration" in info.message
     g = store.open(rec.run_id).weights()["G"]
     assert all(torch.isfinite(v).all() for v in g.values() if v.is_floating_point())
+
+
+def test_a_stored_image_run_trains_on_from_its_checkpoint(tmp_path, classifier_cache, capsys):
+    """In process: a fork starts from the stored weights and counters with the stored
+    evaluations. From a shell: `gan-viz runs resume` trains the run on with a changed rate,
+    appending rows without a gap; a toy-only flag is refused in one line and changes nothing."""
+    from gan_viz.cli import main
+    from gan_viz.images.store import resume
+
+    folder, clf = classifier_cache
+    store = RunStore(tmp_path / "runs.sqlite")
+    run = ImageGAN(tiny(), classifier=clf)
+    rec = RunRecorder(store, KIND, run.config_json(), "tiny")
+    follow = ImageFollower(run, rec)
+    run.train(10)
+    assert follow.finish()
+    saved = store.open(rec.run_id).weights()
+
+    fork, fork_rec = resume(store, rec.run_id, new_run=True, classifier=clf)
+    assert fork.step_count == 10 and fork_rec.run_id != rec.run_id
+    for name, value in saved["G"].items():
+        assert torch.equal(fork.weights()["G"][name], value)
+    assert fork.trainer.opt_g.state_dict()["state"][0]["step"] == saved["opt_g"]["state"][0]["step"]
+    assert [s.step for s in fork.history.snapshots()] == [0, 5, 10]
+    assert ImageFollower(fork, fork_rec).finish()
+
+    def gan_viz(*args):
+        code = main([str(a) for a in args])
+        return (code, *capsys.readouterr())
+
+    before = store.open(rec.run_id).columns()["step"].tolist()
+    code, _, err = gan_viz(
+        "runs", "resume", rec.run_id, "--record-every", "5", "--store", store.path, "--quiet"
+    )
+    assert code == 2 and "--record-every" in err and "image run" in err
+    assert "Traceback" not in err
+    assert store.open(rec.run_id).columns()["step"].tolist() == before
+    code, out, err = gan_viz(
+        "runs", "resume", rec.run_id, "--steps", 10, "--lr-g", "1e-3", "--cache-dir", folder,
+        "--store", store.path, "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "step 20: digits covered" in out and "goes on from step 10" in err
+    info = store.run(rec.run_id)
+    assert info.status == "finished" and info.step == 20
+    stored = store.open(rec.run_id)
+    assert stored.columns()["step"].tolist() == [0, 5, 10, 15, 20]  # no gap, no repeat
+    assert stored.weights()["iteration"] == 20
+    log = stored.settings_log()
+    assert [s for s, _ in log] == [0, 10] and log[1][1]["optim"]["lr_g"] == 1e-3

@@ -101,6 +101,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     p["resume"].add_argument("--new", action="store_true", help="continue in a new run (a fork)")
     p["resume"].add_argument("--name", help="name of the run that goes on")
     p["resume"].add_argument("--quiet", action="store_true", help="no progress bar")
+    p["resume"].add_argument(
+        "--cache-dir",
+        help="image runs: the digit classifier's cache folder (default $GAN_VIZ_CACHE or "
+        "~/.cache/gan-viz)",
+    )
     for flag, section, _field, kind, help_text in FLAGS:
         if section in RESUME_SECTIONS:
             p["resume"].add_argument(flag, type=kind, help=f"{help_text}, from here on")
@@ -345,31 +350,47 @@ def _delete(store, args) -> int:
 
 
 def _resume(store, args) -> int:
-    from gan_viz.cli.train import train_loop
-    from gan_viz.toy_store import ToyFollower, resume
-
     run_id = _run_id(args.run, store)
     try:
         steps = int(args.steps)
         assert steps >= 0
     except (ValueError, AssertionError):
         raise ConfigError("--steps", args.steps, "a whole number >= 0") from None
+    kind = store.run(run_id).kind
     changes: dict[str, dict] = {}
     for flag, section, field, *_ in FLAGS + SWITCHES:
         value = getattr(args, flag.lstrip("-").replace("-", "_"), None)
         if section in RESUME_SECTIONS and value is not None:
+            if kind == "image" and section == "cadence":  # the toy cadence's flags
+                raise ConfigError(flag, value, "not for an image run (its cadence stays)")
             changes.setdefault(section, {})[field] = value
-    toy, rec = resume(store, run_id, new_run=args.new, name=args.name, changes=changes)
-    start = toy.step_count
+    go_on = {"new_run": args.new, "name": args.name, "changes": changes}
+    if kind == "image":
+        from gan_viz.cli.train_images import summarise, train_loop
+        from gan_viz.images.store import ImageFollower as Follower
+        from gan_viz.images.store import resume
+
+        run, rec = resume(store, run_id, cache_dir=args.cache_dir, **go_on)
+    else:
+        from gan_viz.cli.train import train_loop
+        from gan_viz.toy_store import ToyFollower as Follower
+        from gan_viz.toy_store import resume
+
+        run, rec = resume(store, run_id, **go_on)
+
+        def summarise(toy) -> str:
+            js = toy.history.last_row().get("js", float("nan"))
+            return f"step {toy.step_count}: JS {js:.4f} nats"
+
+    start = run.step_count
     print(
         f"gan-viz runs: run {run_id} goes on from step {start} as run {rec.run_id}", file=sys.stderr
     )
-    train_loop(toy, start + steps, args.quiet, ToyFollower(toy, rec))
-    if toy.diverged:
-        print(f"gan-viz runs: {toy.diverged}; saved as run {rec.run_id}", file=sys.stderr)
+    train_loop(run, start + steps, args.quiet, Follower(run, rec))
+    if run.diverged:
+        print(f"gan-viz runs: {run.diverged}; saved as run {rec.run_id}", file=sys.stderr)
         return 1
-    js = toy.history.last_row().get("js", float("nan"))
-    print(f"step {toy.step_count}: JS {js:.4f} nats. Saved as run {rec.run_id} in {store.path}.")
+    print(f"{summarise(run)}. Saved as run {rec.run_id} in {store.path}.")
     return 0
 
 

@@ -144,8 +144,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace, ctx) -> int:
     """Train (as one of N processes under torchrun), then write the run (rank 0)."""
-    from tqdm import tqdm
-
     from gan_viz.images import distributed
     from gan_viz.images.run import ImageGAN
 
@@ -168,13 +166,52 @@ def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace,
             file=sys.stderr,
         )
     follower, saved = _follow(run, args) if main and not args.no_store else (None, "")
-    bar = tqdm(total=steps, unit="it", disable=quiet, file=sys.stderr, dynamic_ncols=True)
+    train_loop(run, steps, quiet, follower, postfix=main)
+    in_sync = None
+    if ctx is not None:
+        sums = ctx.gather_floats(distributed.param_checksum(run.trainer.G, run.trainer.D))
+        in_sync = all(np.allclose(s, sums[0], rtol=1e-9, atol=0) for s in sums)
+    if not main:
+        return 0 if in_sync is not False else 1
+    write_run(run, out)
+    summary = summarise(run)
+    if ctx is not None:
+        state = "in sync" if in_sync else "NOT in sync"
+        summary += f"; {ctx.world} processes (DDP), replicas {state}"
+    if run.diverged:
+        print(
+            f"gan-viz train-images: {run.diverged}; stopped, wrote what was recorded to "
+            f"{out}.{saved}",
+            file=sys.stderr,
+        )
+        return 1
+    if in_sync is False:
+        print(f"gan-viz train-images: {summary}", file=sys.stderr)
+        return 1
+    print(f"{summary}. Wrote {out}/config.json, metrics.csv, grid.png, weights.pt.{saved}")
+    return 0
+
+
+def train_loop(run, steps: int, quiet: bool, follower=None, postfix: bool = True) -> None:
+    """Train an ImageGAN up to iteration `steps` with a progress bar (Frechet distance and
+    digits covered beside it when `postfix`), evaluate the last step, feed `follower` (an
+    ImageFollower) and finish it: finished, diverged, or interrupted by Ctrl-C."""
+    from tqdm import tqdm
+
+    cfg = run.cfg
+    bar = tqdm(
+        total=max(0, steps - run.step_count),
+        unit="it",
+        disable=quiet,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
     chunk = max(1, min(cfg.cadence.eval_every, 100))
     try:
         while run.step_count < steps and run.diverged is None:
             done = run.train(min(chunk, steps - run.step_count))
             bar.update(done)
-            if main:
+            if postfix:
                 last = run.history.last_row()
                 bar.set_postfix(
                     fd=f"{last.get('fd', float('nan')):.1f}",
@@ -195,35 +232,17 @@ def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace,
         follower.finish()
         if follower.recorder.error:
             print(f"gan-viz: warning: {follower.recorder.error}", file=sys.stderr)
-    in_sync = None
-    if ctx is not None:
-        sums = ctx.gather_floats(distributed.param_checksum(run.trainer.G, run.trainer.D))
-        in_sync = all(np.allclose(s, sums[0], rtol=1e-9, atol=0) for s in sums)
-    if not main:
-        return 0 if in_sync is not False else 1
-    write_run(run, out)
+
+
+def summarise(run) -> str:
+    """One line on where an image run stands: its last evaluation."""
     last = run.history.last_row()
-    summary = (
+    return (
         f"step {run.step_count}: digits covered {int(last.get('covered', 0))}/10, "
         f"class KL {last.get('class_kl', float('nan')):.3f} nats, Frechet distance "
         f"{last.get('fd', float('nan')):.2f} (real-vs-real floor {run.meter.fd_floor:.2f}); "
         f"classifier held-out accuracy {run.classifier.accuracy:.2%}"
     )
-    if ctx is not None:
-        state = "in sync" if in_sync else "NOT in sync"
-        summary += f"; {ctx.world} processes (DDP), replicas {state}"
-    if run.diverged:
-        print(
-            f"gan-viz train-images: {run.diverged}; stopped, wrote what was recorded to "
-            f"{out}.{saved}",
-            file=sys.stderr,
-        )
-        return 1
-    if in_sync is False:
-        print(f"gan-viz train-images: {summary}", file=sys.stderr)
-        return 1
-    print(f"{summary}. Wrote {out}/config.json, metrics.csv, grid.png, weights.pt.{saved}")
-    return 0
 
 
 def _follow(run, args: argparse.Namespace):

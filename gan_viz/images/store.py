@@ -10,14 +10,21 @@
 The stored snapshots are ImageSnapshots (registered here as the "image" kind's snapshot class),
 so `store.open(id).snapshots()` gives back the fixed grid, class counts and D's outputs of
 every kept evaluation. The checkpoint holds G, D, both optimisers' state and the step counters.
+
+    run, rec = resume(store, run_id)             # train a stored image run on (or new_run=True)
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from gan_viz.images.classifier import Classifier
+from gan_viz.images.config import ImageRunConfig
 from gan_viz.images.run import ImageGAN
 from gan_viz.images.snapshot import ImageSnapshot
-from gan_viz.store import SNAPSHOT_TYPES, RunRecorder
+from gan_viz.store import SNAPSHOT_TYPES, STORE_SNAPSHOTS, RunRecorder, RunStore
 from gan_viz.store.follower import WEIGHTS_SECONDS, RunFollower
+from gan_viz.store.resume import resume_run
 
 KIND = "image"
 SNAPSHOT_TYPES.setdefault(KIND, ImageSnapshot)
@@ -50,3 +57,36 @@ class ImageFollower(RunFollower):
         weights_seconds: float = WEIGHTS_SECONDS,
     ):
         super().__init__(run, recorder, checkpoint, poll_seconds, weights_seconds)
+
+
+def resume(
+    store: RunStore,
+    run_id: int,
+    *,
+    new_run: bool = False,
+    name: str | None = None,
+    changes: dict | None = None,
+    max_snapshots: int = STORE_SNAPSHOTS,
+    classifier: Classifier | None = None,
+    cache_dir: str | Path | None = None,
+) -> tuple[ImageGAN, RunRecorder]:
+    """An ImageGAN at a stored image run's last checkpoint, with its stored evaluations, and a
+    recorder that appends to that run or (new_run) to a fork (gan_viz.store.resume). `changes`
+    may change objective, optimisation and cadence from here on. The data comes from the run's
+    settings (the embedded digits, or its IDX folder, which must still be there); the
+    classifier from `classifier`, or the cache. What the settings resolved to when stored
+    ("resolved": device, precision, ...) is worked out again here."""
+    return resume_run(
+        store,
+        run_id,
+        KIND,
+        lambda settings: ImageGAN(
+            ImageRunConfig.from_dict({k: v for k, v in settings.items() if k != "resolved"}),
+            classifier=classifier,
+            cache_dir=cache_dir,
+        ),
+        new_run=new_run,
+        name=name,
+        changes=changes,
+        max_snapshots=max_snapshots,
+    )

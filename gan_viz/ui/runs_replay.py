@@ -74,6 +74,7 @@ def replay(s: RunStore, info: RunInfo) -> None:
 
         runs_images.replay(s, info, index, i)
         downloads(s, info, index[i][1])
+        resume(s, info)
         return
     snap = run.snapshot(index[i][0])
     heat = "d"
@@ -197,9 +198,7 @@ def downloads(s: RunStore, info: RunInfo, step: int) -> None:
 
 
 def resume(s: RunStore, info: RunInfo) -> None:
-    """Train a toy run on from its last checkpoint, here, recording into the same run."""
-    if info.kind != "toy":
-        return
+    """Train a run on from its last checkpoint, here, recording into the same run or a fork."""
     with st.expander("Train on from here", icon=":material/play_arrow:"):
         if info.weights_step is None:
             st.caption("This run saved no weights, so it cannot go on.")
@@ -220,16 +219,21 @@ def resume(s: RunStore, info: RunInfo) -> None:
 
 
 def train_on(s: RunStore, info: RunInfo, steps: int, fork: bool) -> int:
-    from gan_viz.toy_store import ToyFollower, resume
+    if info.kind == "image":  # its data and the cached digit classifier are loaded here
+        from gan_viz.images.store import ImageFollower as Follower
+        from gan_viz.images.store import resume
+    else:
+        from gan_viz.toy_store import ToyFollower as Follower
+        from gan_viz.toy_store import resume
 
-    toy, rec = resume(s, info.id, new_run=fork)
-    follow = ToyFollower(toy, rec)
+    run, rec = resume(s, info.id, new_run=fork)
+    follow = Follower(run, rec)
     bar = st.progress(0.0, text="training…")
     done = 0
     try:
-        while done < steps and toy.diverged is None:
+        while done < steps and run.diverged is None:
             n = min(RESUME_CHUNK, steps - done)
-            done += toy.train(n)
+            done += run.train(n)
             follow.poll()
             bar.progress(done / steps, text=f"training… {done:,} / {steps:,} iterations")
     finally:

@@ -5,11 +5,13 @@ Starts `streamlit run app.py` on a store holding two real runs (minimax vs non-s
 loss on the ring of 8); screenshots go to test-artifacts/browser/ (look at them).
 """
 
+import contextlib
 import os
 import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from gan_viz.store import RunRecorder, RunStore
 from gan_viz.toy import ToyGAN
@@ -96,8 +98,14 @@ def picker(page):
 
 
 def options(page) -> list[str]:
+    """The picker's open options, read in one go in the page: a rerun that closes the list
+    mid-read (the filter's, say) gives a short list to wait past, not a 30 s locator timeout."""
     picker(page).click()
-    found = [o.inner_text() for o in page.get_by_role("option").all()]
+    with contextlib.suppress(PlaywrightTimeout):
+        page.get_by_role("option").first.wait_for(timeout=5_000)
+    found = page.evaluate(
+        "() => [...document.querySelectorAll('[role=option]')].map(o => o.innerText)"
+    )
     found = [o for o in found if o.startswith("#")]  # not Streamlit's "Select all"
     page.keyboard.press("Escape")
     return found

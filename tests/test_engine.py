@@ -248,3 +248,15 @@ def test_bad_settings_are_refused_with_the_setting_named(sections, setting):
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_is_valid(name):
     validate(PRESETS[name].config)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_the_finite_check_names_the_weight_that_went_bad(bad):
+    from gan_viz.train import Diverged
+
+    run = ToyGAN(tiny("gaussian"))
+    run.trainer.check_finite()  # healthy weights pass the fused check
+    with torch.no_grad():
+        run.trainer.D.body[0].weight[1, 0] = bad
+    with pytest.raises(Diverged, match=r"a weight of D \(body\.0\.weight\) became NaN or infinite"):
+        run.trainer.check_finite()

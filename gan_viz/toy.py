@@ -373,11 +373,7 @@ class ToyGAN:
     # --- saving ----------------------------------------------------------------------------------
 
     def _weights(self) -> dict:
-        # copies (a CPU tensor's .cpu() is itself), taken at every record as the last good weights
-        return {
-            name: {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
-            for name, net in (("G", self.trainer.G), ("D", self.trainer.D))
-        }
+        return self.trainer.weight_copies()
 
     def weights(self) -> dict:
         """State dicts of G and D: the current ones, or the last finite ones after a divergence."""

@@ -19,26 +19,18 @@ from __future__ import annotations
 from gan_viz.config import RunConfig
 from gan_viz.store import STORE_SNAPSHOTS, RunRecorder, RunStore
 from gan_viz.store.follower import WEIGHTS_SECONDS, RunFollower
-from gan_viz.store.resume import restore, resume_run, stored_history
+from gan_viz.store.resume import checkpoint as trainer_checkpoint
+from gan_viz.store.resume import resume_run
 from gan_viz.toy import ToyGAN
-
-__all__ = ["ToyFollower", "checkpoint", "restore", "resume", "stored_history"]
 
 POLL_SECONDS = 0.5  # how often poll() copies new history rows
 
 
 def checkpoint(toy: ToyGAN) -> dict:
-    """Everything needed to go on training: weights, optimiser state, counters, generators.
-    After a divergence the weights are the last finite ones (ToyGAN.weights)."""
-    t = toy.trainer
+    """Everything needed to go on training (gan_viz.store.resume.checkpoint) and both random
+    generators, so a resumed run goes on exactly as it would have without the stop."""
     return {
-        **toy.weights(),
-        "opt_d": t.opt_d.state_dict(),
-        "opt_g": t.opt_g.state_dict(),
-        "iteration": t.iteration,
-        "d_updates": t.d_updates,
-        "g_updates": t.g_updates,
-        "seconds_training": toy.seconds_training,
+        **trainer_checkpoint(toy),
         "noise_gen": toy.noise_gen.get_state(),
         "data_rng": toy.data_rng.bit_generator.state,
     }

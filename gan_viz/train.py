@@ -345,6 +345,14 @@ class GameTrainer:
 
     # --- health ----------------------------------------------------------------------------------
 
+    def weight_copies(self) -> dict:
+        """Copies of G's and D's state dicts on the CPU (a CPU tensor's .cpu() is itself, so
+        each is copied), e.g. the last good weights kept at every record."""
+        return {
+            name: {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
+            for name, net in (("G", self.G), ("D", self.D))
+        }
+
     def check_finite(self) -> None:
         """Raise Diverged naming what went wrong if a loss or weight is NaN or infinite."""
         for key in ("loss_d", "loss_g"):

@@ -16,7 +16,6 @@ its own thread while a worker thread trains.
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import json
 import threading
@@ -431,10 +430,7 @@ class ImageGAN:
     # --- saving ----------------------------------------------------------------------------------
 
     def _weights(self) -> dict:
-        return {
-            "G": copy.deepcopy({k: v.cpu() for k, v in self.trainer.G.state_dict().items()}),
-            "D": copy.deepcopy({k: v.cpu() for k, v in self.trainer.D.state_dict().items()}),
-        }
+        return self.trainer.weight_copies()
 
     def weights(self) -> dict:
         """State dicts of G and D: the current ones, or the last finite ones after a divergence."""

@@ -24,24 +24,10 @@ from gan_viz.images.run import ImageGAN
 from gan_viz.images.snapshot import ImageSnapshot
 from gan_viz.store import SNAPSHOT_TYPES, STORE_SNAPSHOTS, RunRecorder, RunStore
 from gan_viz.store.follower import WEIGHTS_SECONDS, RunFollower
-from gan_viz.store.resume import resume_run
+from gan_viz.store.resume import checkpoint, resume_run
 
 KIND = "image"
 SNAPSHOT_TYPES.setdefault(KIND, ImageSnapshot)
-
-
-def checkpoint(run: ImageGAN) -> dict:
-    """G and D (the last finite ones after a divergence), optimiser state and counters."""
-    t = run.trainer
-    return {
-        **run.weights(),
-        "opt_d": t.opt_d.state_dict(),
-        "opt_g": t.opt_g.state_dict(),
-        "iteration": t.iteration,
-        "d_updates": t.d_updates,
-        "g_updates": t.g_updates,
-        "seconds_training": run.seconds_training,
-    }
 
 
 class ImageFollower(RunFollower):

@@ -33,6 +33,22 @@ def _finite(tree) -> bool:
     return True
 
 
+def checkpoint(run) -> dict:
+    """What `restore` reads back: G and D (the last finite ones after a divergence), both
+    optimisers' state, the step counters and the training time. Toy runs add their random
+    generators (gan_viz.toy_store.checkpoint)."""
+    t = run.trainer
+    return {
+        **run.weights(),
+        "opt_d": t.opt_d.state_dict(),
+        "opt_g": t.opt_g.state_dict(),
+        "iteration": t.iteration,
+        "d_updates": t.d_updates,
+        "g_updates": t.g_updates,
+        "seconds_training": run.seconds_training,
+    }
+
+
 def restore(run, state: dict) -> None:
     """Load a checkpoint into a run built with the same data, noise and networks.
 

@@ -133,8 +133,8 @@ def check_weights(state, cfg: RunConfig) -> None:
     """The weights load into networks built from the settings and train one step."""
     import torch
 
+    from gan_viz.store.resume import restore
     from gan_viz.toy import ToyGAN
-    from gan_viz.toy_store import restore
 
     if not isinstance(state, dict) or not {"G", "D", *_INTS[1:], "iteration"} <= set(state):
         raise Refused("weights lack G, D or the step counters")

@@ -200,3 +200,30 @@ def test_bad_settings_are_refused_before_any_process_lingers():
     with pytest.raises(ConfigError) as err:
         TrainingWorker(TINY.replace(optim={"batch": 0}), name="bad")
     assert err.value.setting == "batch size"
+
+
+def _threads_after_limit(queue) -> None:
+    import numpy as np  # noqa: F401  (loads OpenBLAS, as the measurements do)
+    import torch
+    from threadpoolctl import threadpool_info
+
+    from gan_viz.ui.training_process import limit_threads
+
+    limit_threads()
+    blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+    queue.put((torch.get_num_threads(), blas))
+
+
+def test_the_training_process_keeps_to_one_thread_for_torch_and_for_blas():
+    # An idle OpenBLAS worker busy-waits after every call; in the training process it took half
+    # a core from a machine the browser and the server share.
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_threads_after_limit, args=(queue,))
+    child.start()
+    torch_threads, blas = queue.get(timeout=120)
+    child.join(30)
+    assert torch_threads == 1
+    assert blas and all(n == 1 for n in blas)

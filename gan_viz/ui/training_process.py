@@ -56,6 +56,10 @@ KEPT_HERE = 2  # snapshots this process keeps: the page's mirror holds the timel
 # barriers make extra threads ruinous (measured here on fig1: 300 it/s with 1, 6-23 with 2).
 # Parallelism comes from sessions: each has its own process.
 TRAIN_THREADS = 1
+# The same for numpy's and scipy's BLAS (OpenBLAS). The measurements call it (a dot product in
+# scipy's 1-D Wasserstein distance, the mixture densities on the grid) and an OpenBLAS worker then
+# busy-waits for more work: measured here on fig1, that idle spin took half a core, and with the
+# browser and the server on the same 2 cores it halved training (880 -> 390 it/s live).
 # Training yields the CPU to the page: every session's process runs a little below the server,
 # so when one server hosts several tabs (a classroom) their training processes cannot crowd out
 # the event loop and script thread that answer clicks and send frames. On an idle core the
@@ -281,12 +285,20 @@ class _Trainer:
                 return
 
 
+def limit_threads() -> None:
+    """One compute thread for torch and for every BLAS library loaded (see TRAIN_THREADS)."""
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(TRAIN_THREADS)
+    threadpool_limits(TRAIN_THREADS, user_api="blas")
+
+
 def serve(conn, cfg: RunConfig, store_path: str | None = None) -> None:
     """Entry point of the process. Ends on `close`, or when the page's end of the pipe is gone
     (the server stopped): then `recv` raises EOFError. Runs are recorded in the store at
     `store_path` (None: the default store as this process sees it; the page passes its own,
     since a forkserver's children see the environment of the moment the server started)."""
-    torch.set_num_threads(TRAIN_THREADS)
+    limit_threads()
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(TRAIN_NICENESS)

@@ -6,6 +6,9 @@ distinct frames the data view draws (a frame = a new "iteration N" title on the 
 in this process, train the same RunConfig headless: pure training (no metric rows, one torch
 thread, as the app's training process runs) and, for reference, the CLI's recording cadence.
 Rounds alternate browser and headless so drift in the machine's load hits both alike; medians.
+A third row trains through the app's own training process and mirror (gan_viz.ui.worker) with no
+browser and no page drawing: what live training costs by itself (a snapshot per frame, the pipe,
+the run store), apart from sharing the machine with the browser.
 
     python benchmarks/live.py [--presets fig1 ring-collapse] [--rounds 3] [--seconds 15]
 
@@ -20,6 +23,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +38,7 @@ from gan_viz.targets import TARGETS  # noqa: E402
 from gan_viz.toy import ToyGAN  # noqa: E402
 from gan_viz.ui.session import live_config  # noqa: E402
 from gan_viz.ui.training_process import FRAME_SECONDS, TRAIN_THREADS  # noqa: E402
+from gan_viz.ui.worker import TrainingWorker  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHART_FRAME,
     CHROMIUM_ARGS,
@@ -139,6 +144,22 @@ def headless_round(name: str, seconds: float, record: bool) -> float:
     return n / (time.perf_counter() - start)
 
 
+def process_round(name: str, seconds: float, store: str) -> float:
+    """The app's training process with no browser: iterations per second over `seconds`."""
+    os.environ["GAN_VIZ_STORE"] = store
+    worker = TrainingWorker(live_config(PRESETS[name].config), name="benchmark")
+    try:
+        worker.start()
+        time.sleep(3.0)  # warm-up, as in the browser: chunks are sized from measured speed
+        n0, t0 = worker.run.step_count, time.monotonic()
+        while time.monotonic() - t0 < seconds:
+            worker.heartbeat()
+            time.sleep(0.1)
+        return (worker.run.step_count - n0) / (time.monotonic() - t0)
+    finally:
+        worker.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=["fig1", "ring-collapse"])
@@ -149,6 +170,7 @@ def main() -> None:
     path = chromium_path()
     if path is None:
         sys.exit("no Chromium: run `make browser` or set GAN_VIZ_CHROMIUM")
+    store = str(Path(tempfile.mkdtemp(prefix="gan-viz-live-")) / "runs.sqlite")
     server = AppServer("benchmark")
     results = {}
     try:
@@ -159,7 +181,7 @@ def main() -> None:
             assert page.locator(CHART_FRAME).count() >= 2
             for name in args.presets:
                 pick_preset(page, name)
-                live, fps, pure, cli, react, shares = [], [], [], [], [], []
+                live, fps, pure, cli, react, shares, alone = [], [], [], [], [], [], []
                 for _ in range(args.rounds):
                     speed, frames, react_ms, share = live_round(
                         page, args.seconds, server.process.pid
@@ -170,7 +192,8 @@ def main() -> None:
                     shares.append(share)
                     pure.append(headless_round(name, args.seconds, record=False))
                     cli.append(headless_round(name, args.seconds / 3, record=True))
-                results[name] = (live, fps, pure, cli, react, shares)
+                    alone.append(process_round(name, args.seconds / 2, store))
+                results[name] = (live, fps, pure, cli, react, shares, alone)
             browser.close()
     finally:
         server.stop()
@@ -181,7 +204,7 @@ def main() -> None:
         f"frame (target {FRAME_SECONDS:g} s); headless: the same RunConfig, {TRAIN_THREADS} "
         f"torch thread; {args.rounds} rounds of {args.seconds:g} s, medians"
     )
-    for name, (live, fps, pure, cli, react, shares) in results.items():
+    for name, (live, fps, pure, cli, react, shares, alone) in results.items():
         cfg = PRESETS[name].config
         m_live, m_fps = statistics.median(live), statistics.median(fps)
         m_pure, m_cli = statistics.median(pure), statistics.median(cli)
@@ -191,6 +214,11 @@ def main() -> None:
         print(
             f"  headless, CLI cadence {m_cli:7.1f} it/s  (a metric row every "
             f"{cfg.cadence.record_every} iterations; rounds: {_list(cli)})"
+        )
+        m_alone = statistics.median(alone)
+        print(
+            f"  training process, no browser {m_alone:7.1f} it/s  "
+            f"({m_alone / m_pure:.2f}x headless; rounds: {_list(alone)})"
         )
         print(f"  ratio live / headless = {m_live / m_pure:.2f}x  (target >= 0.7x)")
         view = f"{TARGETS[cfg.target.name].dim}-D"

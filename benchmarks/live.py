@@ -170,7 +170,8 @@ def main() -> None:
     path = chromium_path()
     if path is None:
         sys.exit("no Chromium: run `make browser` or set GAN_VIZ_CHROMIUM")
-    store = str(Path(tempfile.mkdtemp(prefix="gan-viz-live-")) / "runs.sqlite")
+    scratch = tempfile.TemporaryDirectory(prefix="gan-viz-live-")  # the no-browser rounds' store
+    store = str(Path(scratch.name) / "runs.sqlite")
     server = AppServer("benchmark")
     results = {}
     try:
@@ -197,6 +198,7 @@ def main() -> None:
             browser.close()
     finally:
         server.stop()
+        scratch.cleanup()
 
     print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}")
     print(

@@ -75,8 +75,8 @@ def figure_2d(
     ]
     # Redrawn several times a second: the samples are WebGL markers (SVG markers cost the page's
     # thread 80 ms a frame against 20), while the grid and the arrows are SVG lines, one path
-    # each: as WebGL lines they cost a software-GL browser ~20 ms more CPU per frame (Chromium
-    # without a GPU, measured here: 2-D view 4.8 -> 5.3 frames/s, browser 0.99 -> 0.84 core).
+    # each. As WebGL lines they cost a browser without a GPU (software GL, read back every frame)
+    # more: measured here in Chromium, 82-102 ms of browser CPU per frame against 62-65.
     if snap.z_grid is not None:
         lines = snap.z_grid
         pieces = [np.vstack([line, [[np.nan, np.nan]]]) for line in lines]

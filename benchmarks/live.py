@@ -144,9 +144,8 @@ def headless_round(name: str, seconds: float, record: bool) -> float:
     return n / (time.perf_counter() - start)
 
 
-def process_round(name: str, seconds: float, store: str) -> float:
+def process_round(name: str, seconds: float) -> float:
     """The app's training process with no browser: iterations per second over `seconds`."""
-    os.environ["GAN_VIZ_STORE"] = store
     worker = TrainingWorker(live_config(PRESETS[name].config), name="benchmark")
     try:
         worker.start()
@@ -170,8 +169,10 @@ def main() -> None:
     path = chromium_path()
     if path is None:
         sys.exit("no Chromium: run `make browser` or set GAN_VIZ_CHROMIUM")
-    scratch = tempfile.TemporaryDirectory(prefix="gan-viz-live-")  # the no-browser rounds' store
-    store = str(Path(scratch.name) / "runs.sqlite")
+    # Every run here (the page's and the no-browser rounds') goes to a scratch store, never to
+    # the user's own: the server and the training processes read GAN_VIZ_STORE.
+    scratch = tempfile.TemporaryDirectory(prefix="gan-viz-live-")
+    os.environ["GAN_VIZ_STORE"] = str(Path(scratch.name) / "runs.sqlite")
     server = AppServer("benchmark")
     results = {}
     try:
@@ -193,7 +194,7 @@ def main() -> None:
                     shares.append(share)
                     pure.append(headless_round(name, args.seconds, record=False))
                     cli.append(headless_round(name, args.seconds / 3, record=True))
-                    alone.append(process_round(name, args.seconds / 2, store))
+                    alone.append(process_round(name, args.seconds / 2))
                 results[name] = (live, fps, pure, cli, react, shares, alone)
             browser.close()
     finally:

@@ -188,3 +188,46 @@ def test_bad_csv_uploads_show_an_error_and_keep_the_previous_target(page):
         )
         assert fingerprint(worker(page).run.cfg) == good
         assert not page.warning, name  # nothing waits for a reset: the target did not change
+
+
+def test_a_saved_run_continues_from_the_sidebar_with_its_settings_and_past(page):
+    from tests.test_playground_store import _stored_run
+
+    run_id = _stored_run(lr_g=2e-3)
+    page.run()  # the picker now lists it
+    page.selectbox(key="pg.saved").select(run_id)
+    page.button(key="pg.saved.go").click().run()
+    assert not page.exception and not page.error
+    assert status(page).startswith("**Iteration 40** · paused")
+    assert f"saved as run {run_id}" in status(page)
+    assert any(f"Run {run_id} goes on from iteration 40" in i.value for i in page.info)
+    run = worker(page).run
+    assert run.cfg.target.name == "ring8" and run.cfg.optim.lr_g == 2e-3
+    assert len(run.history) == 9  # its past, on the timeline
+    assert not page.warning  # the widgets show the run's own settings: nothing waits
+    page.button(key="pg.step").click().run()
+    assert status(page).startswith("**Iteration 41**")
+    # No lesson is running: the picker shows none, and picking one starts it afresh.
+    assert page.selectbox(key="pg.preset.1").value is None
+    page.selectbox(key="pg.preset.1").select("fig1").run()
+    assert status(page).startswith("**Iteration 0**") and worker(page).run.dim == 1
+    assert PRESETS["fig1"].caption[:40] in " ".join(c.value for c in page.caption)
+
+
+def test_a_saved_run_another_process_writes_is_refused_in_one_line_but_can_be_forked(page):
+    from gan_viz.store import RunStore, default_store_path
+    from tests.test_playground_store import _stored_run
+
+    run_id = _stored_run(finish=False)  # this test process is still "writing" it
+    page.button(key="pg.step").click().run()  # the picker lists the saved run
+    page.selectbox(key="pg.saved").select(run_id)
+    page.button(key="pg.saved.go").click().run()
+    assert not page.exception
+    (error,) = page.error
+    assert f"run: got {run_id}; allowed: a run no process is writing now" in error.value
+    assert status(page).startswith("**Iteration 1**") and worker(page).run.dim == 1
+    page.toggle(key="pg.saved.fork").set_value(True)
+    page.button(key="pg.saved.go").click().run()
+    assert not page.error and status(page).startswith("**Iteration 40**")
+    fork = RunStore(default_store_path()).run(worker(page).run.status.stored_run)
+    assert fork.parent == run_id and fork.id != run_id

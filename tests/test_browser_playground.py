@@ -183,7 +183,8 @@ def test_two_tabs_train_two_gans_and_a_closed_tab_stops_training(server, browser
 
         # A bad CSV in B: one line, and B keeps its ring.
         b.get_by_text("Target p_data").wait_for()
-        b.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").nth(1).click()
+        sidebar = b.locator("[data-testid=stSidebar] [data-testid=stSelectbox]")
+        sidebar.filter(has_text="Target p_data").click()
         b.get_by_role("option", name=re.compile("^points")).click()
         b.locator("input[type=file]").set_input_files(
             files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": b"x\n1,2\nnan,3\n"}]

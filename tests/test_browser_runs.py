@@ -16,7 +16,17 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from gan_viz.store import RunRecorder, RunStore
 from gan_viz.toy import ToyGAN
 from gan_viz.toy_store import ToyFollower
-from tests.browser import CHROMIUM_ARGS, AppServer, chromium_path, shot, wait_until
+from tests.browser import (
+    CHROMIUM_ARGS,
+    AppServer,
+    button,
+    chart_title,
+    chromium_path,
+    iteration,
+    shot,
+    status,
+    wait_until,
+)
 from tests.store_helpers import tiny_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -249,5 +259,29 @@ def test_train_a_stored_run_on_in_the_page_and_download_it(browser, server, stor
         got.value.save_as(tmp_path / "m.csv")
         lines = (tmp_path / "m.csv").read_text().splitlines()
         assert lines[0].startswith("step,") and len(lines) == 1 + store.run(1).rows
+    finally:
+        page.close()
+
+
+def test_continue_a_stored_run_live_in_the_playground(browser, server, store):
+    page = open_runs_page(browser, server.url)
+    try:
+        choose(page, "#2 · ring8 minimax")
+        page.get_by_text("Train on from here").click()
+        page.get_by_text("As a new run (keep this one as it is)").click()
+        page.get_by_role("button", name="Continue live in the Playground").click()
+        # The Playground, paused at the stored run's last iteration, its past on the timeline.
+        wait_until(lambda: iteration(page) == STEPS, 120, "the playground at the run's end", page)
+        page.get_by_text(re.compile(rf"Run 2 goes on as run \d+ from iteration {STEPS}")).wait_for()
+        fork = store.runs()[0]
+        assert fork.parent == 2 and f"saved as run {fork.id}" in status(page)
+        wait_until(lambda: chart_title(page).startswith(f"iteration {STEPS}"), 60, "its view", page)
+        shot(page, "playground-continued")
+        button(page, "Train").click()
+        wait_until(lambda: iteration(page) > STEPS + 20, 120, "training on, live", page)
+        button(page, "Pause").click()
+        wait_until(lambda: "paused" in status(page), 60, "paused", page)
+        assert store.run(fork.id).step == iteration(page) > STEPS + 20
+        assert store.run(2).step == STEPS  # the stored run itself is as it was
     finally:
         page.close()

@@ -58,3 +58,80 @@ def test_reset_finishes_one_record_and_the_next_move_starts_another(worker):
     second, first = store.runs()
     assert first.status == "finished" and first.step == 1
     assert second.status == "running" and worker.run.status.stored_run == second.id
+
+
+def _stored_run(steps: int = 40, lr_g: float = 2e-3, finish: bool = True) -> int:
+    """A 2-D run trained and saved as `gan-viz train` saves one: rows, snapshots, weights
+    (without `finish`, still marked as being written by this process)."""
+    from gan_viz.store import RunRecorder
+    from gan_viz.toy import ToyGAN
+    from gan_viz.toy_store import ToyFollower
+    from tests.store_helpers import tiny_config
+
+    toy = ToyGAN(tiny_config().replace(optim={"lr_g": lr_g}))
+    rec = RunRecorder(RunStore(default_store_path()), "toy", toy.config_json(), "saved ring")
+    follow = ToyFollower(toy, rec)
+    toy.train(steps)
+    follow.finish() if finish else follow.poll(force=True)
+    return rec.run_id
+
+
+def test_a_saved_run_goes_on_in_the_playground_with_its_past_on_the_timeline(worker):
+    run_id = _stored_run()
+    store = RunStore(default_store_path())
+    before = store.open(run_id)
+    worker.resume(run_id)
+    run = worker.run
+    # Paused at the checkpoint, its settings and its past as the store holds them.
+    assert not worker.training and run.step_count == 40 and run.dim == 2 and run.n_modes == 8
+    assert run.cfg.optim.lr_g == 2e-3 and run.cfg.target.name == "ring8"
+    assert len(run.history) == len(before) == 9  # rows at 0, 5, ..., 40
+    assert run.history.snapshot_steps() == [s for _, s, _, _ in before.snapshot_index()]
+    assert run.status.stored_run == run_id
+    # It trains on from there and the store's run grows with it.
+    worker.step()
+    assert (run.step_count, len(run.history)) == (41, 10)
+    assert run.history.latest().step == 41
+    assert len(store.open(run_id)) == 10
+    assert store.run(run_id).status == "running"
+    worker.start()
+    wait_for(lambda: worker.run.step_count > 60, what="training on")
+    worker.pause()
+    assert store.run(run_id).step == worker.run.step_count
+
+
+def test_a_saved_run_goes_on_as_a_new_run_and_the_saved_one_stays(worker):
+    run_id = _stored_run()
+    store = RunStore(default_store_path())
+    worker.resume(run_id, fork=True)
+    fork = worker.run.status.stored_run
+    assert fork not in (None, run_id) and store.run(fork).parent == run_id
+    assert len(worker.run.history) == 9  # the fork starts as a copy of the saved run
+    worker.step()
+    worker.step()
+    assert (len(store.open(run_id)), store.run(run_id).step) == (9, 40)
+    assert len(store.open(fork)) == 11 and store.run(fork).step == 42
+
+
+def test_the_run_this_tab_trains_can_be_picked_up_again_from_the_store(worker):
+    for _ in range(3):
+        worker.step()
+    first = worker.run.status.stored_run
+    worker.reset(TINY.replace(seed=3))  # the first run is finished and saved
+    worker.resume(first)
+    assert worker.run.step_count == 3 and worker.run.status.stored_run == first
+    worker.resume(first)  # the run being recorded here: finished, then picked up again
+    assert worker.run.step_count == 3 and len(worker.run.history) == 4
+
+
+def test_a_run_that_cannot_go_on_is_refused_and_the_current_run_stays(worker):
+    from gan_viz.config import ConfigError
+
+    worker.step()
+    images = RunStore(default_store_path()).create_run("image", "{}", "digits")
+    for bad, why in [(999, "999"), (images, "a toy run")]:
+        with pytest.raises(ConfigError, match=why):
+            worker.resume(bad)
+    assert worker.run.step_count == 1 and worker.run.dim == 1
+    worker.step()
+    assert worker.run.step_count == 2

@@ -9,6 +9,7 @@ and a `history`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import torch
@@ -111,7 +112,8 @@ def resume_run(
     state = stored.weights()
     if state is None:
         raise ConfigError("run", run_id, "a run with saved weights (this one has none)")
-    run = build(stored.settings())
+    settings = stored.settings()
+    run = build(settings)
     restore(run, state)
     step = run.trainer.iteration
     if changes:  # checked before the store is touched
@@ -125,7 +127,7 @@ def resume_run(
             store.rename(run_id, name)
     rec = RunRecorder(store, kind, run.config_json(), run_id=target_id, max_snapshots=max_snapshots)
     run.history = stored_history(store, target_id, run.cfg.cadence.max_snapshots)
-    if changes:
+    if changes and json.loads(run.config_json()) != settings:  # logged only if they differ
         rec.update_settings(run.config_json(), step)
         rec.flush()
     return run, rec

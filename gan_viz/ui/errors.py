@@ -27,12 +27,16 @@ def shown_as_message(what: str) -> Iterator[None]:
         st.error(f"Could not {what}: {type(err).__name__}: {err}", icon=":material/warning:")
 
 
-def notices(messages: list[str], pending: list[str]) -> None:
-    """A page's queued warnings (shown once, then cleared), and the settings waiting for a
-    Reset because they shape the networks or the data."""
+def notices(messages: list[str], pending: list[str], news: list[str] = ()) -> None:
+    """A page's queued warnings and news (each shown once, then cleared), and the settings
+    waiting for a Reset because they shape the networks or the data."""
     for message in messages:
         st.warning(message, icon=":material/warning:")
     messages.clear()
+    for line in news:
+        st.info(line, icon=":material/history:")
+    if isinstance(news, list):
+        news.clear()
     if pending:
         st.warning(
             f"Changed {', '.join(pending)}: these shape the networks and the data, so they need "

@@ -52,10 +52,24 @@ class RunMirror:
         if row is not None:
             self.history.add_row(row)
         if snap is not None:
-            if self._p_data is not None and np.array_equal(self._p_data, snap.p_data):
-                snap.p_data = self._p_data
-            self._p_data = snap.p_data
-            snap.p_g = snap.p_g.astype(np.float32)
-            snap.d_star = snap.d_star.astype(np.float32)
+            self._compact(snap)
             self.history.add_snapshot(snap)
         self.status = status
+
+    def load_past(self, store_path: str, run_id: int) -> None:
+        """The rows and snapshots the run store holds for run `run_id`: the past of a stored run
+        that goes on here."""
+        from gan_viz.store import RunStore
+        from gan_viz.store.resume import stored_history
+
+        self.history = stored_history(RunStore(store_path), run_id, self.history.max_snapshots)
+        for snap in self.history.snapshots():
+            self._compact(snap)
+
+    def _compact(self, snap: Snapshot) -> None:
+        """p_data shared between frames, p_g and D* as float32: what the views draw."""
+        if self._p_data is not None and np.array_equal(self._p_data, snap.p_data):
+            snap.p_data = self._p_data
+        self._p_data = snap.p_data
+        snap.p_g = snap.p_g.astype(np.float32)
+        snap.d_star = snap.d_star.astype(np.float32)

@@ -210,12 +210,24 @@ def resume(s: RunStore, info: RunInfo) -> None:
         c1, c2 = st.columns([1, 1])
         steps = c1.number_input("Iterations to add", 10, 100_000, 1000, step=500, key=f"{P}.more")
         fork = c2.toggle("As a new run (keep this one as it is)", key=f"{P}.fork")
-        if st.button("Train on", icon=":material/play_arrow:", key=f"{P}.resume"):
+        go, live = st.columns([1, 2])
+        if go.button("Train on", icon=":material/play_arrow:", key=f"{P}.resume"):
             with shown_as_message("train the run on"):
                 run_id = train_on(s, info, int(steps), fork)
                 if fork:
                     st.session_state[f"{P}.picked"] = [run_id]
                 st.rerun()
+        if info.kind == "toy" and live.button(
+            "Continue live in the Playground",
+            icon=":material/tune:",
+            key=f"{P}.live",
+            help="Open this run in the Playground, paused at its last checkpoint with its past "
+            "on the timeline; press Train there to watch it go on.",
+        ):
+            from gan_viz.ui.session import RESUME_REQUEST
+
+            st.session_state[RESUME_REQUEST] = (info.id, fork)
+            st.switch_page("pages/playground.py")
 
 
 def train_on(s: RunStore, info: RunInfo, steps: int, fork: bool) -> int:

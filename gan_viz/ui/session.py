@@ -21,9 +21,11 @@ from gan_viz.presets import PRESETS
 from gan_viz.targets import parse_points
 from gan_viz.toy import RESET_SECTIONS
 from gan_viz.ui import toy_settings
+from gan_viz.ui.training_process import live_config
 from gan_viz.ui.worker import TrainingWorker
 
 STATE = "pg.state"
+RESUME_REQUEST = "pg.resume_request"  # set by the Runs page before it switches to this one
 DEFAULT_PRESET = "fig1"
 _ids = itertools.count(1)
 get_logger("gan_viz.ui.worker")  # the worker's lines go to Streamlit's console, as its own do
@@ -34,13 +36,15 @@ class Playground:
     worker: TrainingWorker
     form: RunConfig  # what the settings widgets start from (see gan_viz.ui.widgets)
     form_number: int = 0  # grows when the widgets must show `form` afresh (preset, dimension)
-    preset: str = DEFAULT_PRESET
+    preset: str | None = DEFAULT_PRESET  # None: a saved run goes on (no lesson)
+    saved_opened: int = 0  # saved runs continued here (the preset picker is new after each)
     run_number: int = 0  # grows on every reset: views take it into uirevision and re-fit
     points: np.ndarray | None = None  # the last valid uploaded points
     points_name: str = ""
     upload_seen: str | None = None  # file id of the upload last parsed
     upload_error: str | None = None  # one line, shown until a good file comes
-    messages: list[str] = field(default_factory=list)  # one-line notes for the next run
+    messages: list[str] = field(default_factory=list)  # one-line warnings for the next run
+    notes: list[str] = field(default_factory=list)  # one-line news for the next run
 
     @property
     def prefix(self) -> str:
@@ -51,12 +55,6 @@ class Playground:
         """Make the settings widgets show cfg (new widgets, new keys)."""
         self.form = cfg
         self.form_number += 1
-
-
-def live_config(cfg: RunConfig) -> RunConfig:
-    """The app's cadence: a full snapshot with every record (the worker records once per
-    frame, and Step D / Step G record too)."""
-    return cfg.replace(cadence={"snapshot_every": 0})
 
 
 def _session_probe() -> Callable[[], bool] | None:
@@ -113,6 +111,28 @@ def reset(state: Playground, cfg: RunConfig) -> None:
     else:
         state.worker = new_worker(live_config(cfg))
     state.run_number += 1
+
+
+def resume(state: Playground, run_id: int, fork: bool = False) -> None:
+    """Stored run `run_id` goes on here, paused at its last checkpoint with its past on the
+    timeline; the widgets show its settings. ConfigError (or WorkerError) when it cannot: the
+    current run stays."""
+    if not state.worker.alive:
+        state.worker = new_worker(state.worker.run.cfg)
+    state.worker.resume(run_id, fork)
+    state.run_number += 1
+    state.preset, state.saved_opened = None, state.saved_opened + 1
+    state.show(state.worker.run.cfg)
+    run = state.worker.run
+    into = f" as run {run.status.stored_run}" if fork else ""
+    state.notes.append(f"Run {run_id} goes on{into} from iteration {run.step_count:,}.")
+
+
+def take_resume_request(state: Playground) -> None:
+    """A run another page (Runs) asked to continue here: RESUME_REQUEST = (run id, fork)."""
+    request = st.session_state.pop(RESUME_REQUEST, None)
+    if request is not None:
+        resume(state, *request)
 
 
 def load_preset(state: Playground, name: str) -> None:

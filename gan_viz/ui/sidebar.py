@@ -10,12 +10,15 @@ import streamlit as st
 from gan_viz.config import ConfigError, RunConfig, validate
 from gan_viz.presets import PRESETS
 from gan_viz.ui import session, toy_settings
+from gan_viz.ui.errors import shown_as_message
 from gan_viz.ui.help import tip
 from gan_viz.ui.session import Playground
 from gan_viz.ui.training_settings import objective_widgets, optim_widgets
 from gan_viz.ui.widgets import index_of
 
 PRESET_KEY = "pg.preset"
+SAVED_KEY = "pg.saved"
+SAVED_SHOWN = 50  # saved runs offered in the picker (the Runs page lists every one)
 UPLOAD_KEY = "pg.upload"
 
 
@@ -35,8 +38,9 @@ def preset_label(name: str) -> str:
     return f"{preset.group.capitalize()} · {preset.title}"
 
 
-def _on_preset(state: Playground) -> None:
-    session.load_preset(state, st.session_state[PRESET_KEY])
+def _on_preset(state: Playground, key: str) -> None:
+    if st.session_state[key] is not None:
+        session.load_preset(state, st.session_state[key])
 
 
 def _on_dimension(state: Playground) -> None:
@@ -46,16 +50,21 @@ def _on_dimension(state: Playground) -> None:
 
 def preset_picker(state: Playground, cfg: RunConfig | None) -> None:
     names = preset_order()
+    # A saved run that goes on here is no lesson: a new picker, showing none (see resume).
+    key = PRESET_KEY if state.saved_opened == 0 else f"{PRESET_KEY}.{state.saved_opened}"
     st.selectbox(
         "Lesson preset",
         names,
-        index=index_of(names, state.preset),
-        key=PRESET_KEY,
+        index=None if state.preset is None else index_of(names, state.preset),
+        key=key,
         format_func=preset_label,
         on_change=_on_preset,
-        args=(state,),
+        args=(state, key),
+        placeholder="none: a saved run goes on",
         help="Named teaching scenarios: each sets every knob at once and starts a fresh run.",
     )
+    if state.preset is None:
+        return
     preset = PRESETS[state.preset]
     same = cfg is not None and _same_lesson(cfg, preset.config)
     note = "" if same else " *(settings changed since)*"
@@ -125,4 +134,50 @@ def settings(state: Playground) -> RunConfig | None:
             state.form = cfg  # widgets hidden now come back showing what runs
         with picker:
             preset_picker(state, cfg)
+            continue_saved(state)
     return cfg
+
+
+def _saved_runs() -> list:
+    """Toy runs of the run store that can go on (they saved weights), newest first."""
+    from gan_viz.store import RunStore
+
+    runs = [r for r in RunStore().runs(kind="toy") if r.weights_step is not None]
+    return runs[:SAVED_SHOWN]
+
+
+def continue_saved(state: Playground) -> None:
+    """Pick a saved toy run and go on training it here, live, with its past on the timeline."""
+    with st.expander("Continue a saved run", icon=":material/history:"):
+        try:
+            runs = _saved_runs()
+        except Exception as err:  # an unreadable store must not take the sidebar down
+            st.caption(f"The run store cannot be read: {type(err).__name__}: {err}")
+            return
+        if not runs:
+            st.caption(
+                "No saved run yet. Every run trained here or with `gan-viz train` is saved "
+                "as it goes, and can go on from here later."
+            )
+            return
+        info = {r.id: r for r in runs}
+        run_id = st.selectbox(
+            "Saved run",
+            list(info),
+            key=SAVED_KEY,
+            format_func=lambda i: (
+                f"{i} · {info[i].label} · iteration {info[i].weights_step:,} · {info[i].status}"
+            ),
+            help="Toy runs of the run store with saved weights, newest first (the Runs page "
+            "lists them all). The run goes on from its last checkpoint.",
+        )
+        fork = st.toggle(
+            "As a new run",
+            key=f"{SAVED_KEY}.fork",
+            help="On: the saved run stays as it is and a copy of it goes on. Off: the saved "
+            "run itself goes on (rows after its last checkpoint are trained again).",
+        )
+        if st.button("Continue here", icon=":material/play_arrow:", key=f"{SAVED_KEY}.go"):
+            with shown_as_message("continue the saved run"):
+                session.resume(state, run_id, fork)
+                st.rerun()

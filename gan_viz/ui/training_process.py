@@ -18,11 +18,13 @@ slow speeds can be watched step by step.
 
 Messages (tuples over a multiprocessing Pipe), page -> process: (request id, command, argument)
 with commands start, pause, speed, move ("d", "g" or "it"), update (a RunConfig), reset (a
-RunConfig), close. Process -> page: ("frame", run id, row, snapshot, status) after every record,
-("run", run id, info) when a run begins, ("reply", request id, refusal or None), ("failed",
-refusal) when the process must end. A refusal is ("config", setting, given, allowed) for a bad
-setting (the page raises the same ConfigError) or ("error", one line). A frame always goes out
-before the reply to the command that caused it.
+RunConfig), resume ((store run id, fork): go on training a stored run from its checkpoint),
+close. Process -> page: ("frame", run id, row, snapshot, status) after every record, ("run", run
+id, info) when a run begins (a resumed run's info also holds its "config" and, as "resumed", the
+store id it records into), ("reply", request id, refusal or None), ("failed", refusal) when the
+process must end. A refusal is ("config", setting, given, allowed) for a bad setting (the page
+raises the same ConfigError) or ("error", one line). A frame always goes out before the reply
+to the command that caused it.
 
 Every run that trains is recorded in the run store (GAN_VIZ_STORE, else the user's data folder)
 as it goes, by a ToyFollower: settings and each change, metric rows, thinned snapshots, a
@@ -65,6 +67,12 @@ TRAIN_THREADS = 1
 # the event loop and script thread that answer clicks and send frames. On an idle core the
 # niceness costs training nothing.
 TRAIN_NICENESS = 5
+
+
+def live_config(cfg: RunConfig) -> RunConfig:
+    """The app's cadence: a full snapshot with every record (the process records once per
+    frame, and Step D / Step G record too)."""
+    return cfg.replace(cadence={"snapshot_every": 0})
 
 
 @dataclass
@@ -134,15 +142,22 @@ class _Trainer:
                 log.exception("gan-viz: the run store could not finish this run")
         self.follower = None
 
-    def _announce(self) -> None:
+    def _announce(self, resumed: tuple[int, RunConfig] | None = None) -> None:
+        """A new run: its description, then its first frame (iteration 0; a resumed run's
+        status alone, its history is in the store)."""
         modes = self.run.target.modes
         info = {
             "device": describe(self.run.device),
             "dim": self.run.dim,
             "modes": None if modes is None else len(modes.centres),
         }
+        if resumed is not None:
+            info.update(resumed=resumed[0], config=resumed[1])
         self.conn.send(("run", self.run_id, info))
-        self._send_frame(recorded=True, snap=self.run.history.latest())
+        if resumed is None:
+            self._send_frame(recorded=True, snap=self.run.history.latest())
+        else:
+            self._send_frame()
 
     def _status(self) -> Status:
         t = self.run.trainer
@@ -208,13 +223,43 @@ class _Trainer:
             except ConfigError as err:
                 error = refusal(err)
             else:
-                self._stop_recording()
-                self.run, self.training = run, False
-                self.run_id += 1
-                self.seconds_per_iter = self.seconds_per_snapshot = None
+                self._replace(run)
                 self._announce()
+        elif command == "resume":
+            error = self._resume(*arg)
         self.conn.send(("reply", request, error))
         return True
+
+    def _replace(self, run: ToyGAN, follower=None) -> None:
+        """Make `run` the one this process trains (paused), recorded by `follower` if given."""
+        self._stop_recording()
+        self.run, self.follower, self.training = run, follower, False
+        self.run_id += 1
+        self.seconds_per_iter = self.seconds_per_snapshot = None
+
+    def _resume(self, stored: int, fork: bool) -> tuple | None:
+        """Go on training stored run `stored` from its last checkpoint, recording into it (or,
+        with `fork`, into a new run that starts as its copy). The run's stored history stays in
+        the store: the page reads it from there (RunMirror.load_past)."""
+        from gan_viz.store import RunStore
+        from gan_viz.toy_store import ToyFollower, resume
+
+        if self.follower is not None and self.follower.recorder.run_id == stored and not fork:
+            self._stop_recording()  # this process is writing it: finish, then pick it up
+        # The live cadence; the process keeps few snapshots (the page's mirror holds them all).
+        live = {"cadence": {"snapshot_every": 0, "max_snapshots": KEPT_HERE}}
+        try:
+            run, rec = resume(RunStore(self.store_path), stored, new_run=fork, changes=live)
+            follower = ToyFollower(run, rec)
+        except ConfigError as err:
+            return refusal(err)
+        except Exception as err:  # e.g. weights from another version: one line, the run stays
+            log.exception("gan-viz: stored run %s could not be resumed", stored)
+            return ("error", f"run {stored} cannot go on: {type(err).__name__}: {err}")
+        self._replace(run, follower)
+        self.store_failed = False
+        self._announce(resumed=(rec.run_id, run.cfg))
+        return None
 
     def _move(self, move: str) -> tuple | None:
         run = self.run

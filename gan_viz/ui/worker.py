@@ -6,6 +6,7 @@ what it has recorded, kept up to date by a receiver thread.
     worker.step_d(); worker.step_g()    # single moves (training paused first)
     worker.update(cfg)                  # objective / optimisation, from the next iteration on
     worker.reset(cfg)                   # a new run (ConfigError if cfg is bad: the old run stays)
+    worker.resume(12)                   # stored run 12 goes on from its checkpoint (or fork=True)
     worker.run.history                  # rows and snapshots, as ToyGAN.history
 
 Only the page's thread calls Streamlit; this module does not import it, so the worker is tested
@@ -94,8 +95,16 @@ class _Link:
     """State shared by a worker and its receiver thread. The thread holds this, never the
     worker, so a worker nobody uses any more can be collected (and its process ended)."""
 
-    def __init__(self, conn, session_alive: Callable[[], bool] | None, name: str, snapshots: int):
+    def __init__(
+        self,
+        conn,
+        session_alive: Callable[[], bool] | None,
+        name: str,
+        snapshots: int,
+        store_path: str,
+    ):
         self.conn = conn
+        self.store_path = store_path  # the run store the process records into
         self.session_alive = session_alive
         self.name = name
         self.snapshots = snapshots
@@ -119,7 +128,10 @@ class _Link:
         kind = message[0]
         if kind == "run":
             _, run_id, info = message
-            self.mirror = RunMirror(run_id, self.next_cfg, info, self.snapshots)
+            mirror = RunMirror(run_id, info.get("config", self.next_cfg), info, self.snapshots)
+            if "resumed" in info:  # a stored run goes on: its past comes from the store
+                mirror.load_past(self.store_path, info["resumed"])
+            self.mirror = mirror
         elif kind == "frame":
             _, run_id, row, snap, status = message
             if self.mirror is not None and run_id == self.mirror.run_id:
@@ -213,11 +225,12 @@ class TrainingWorker:
     ):
         ctx = _mp_context()
         here, there = ctx.Pipe()
-        self._link = _Link(here, session_alive, name, snapshots)
+        store = str(default_store_path())
+        self._link = _Link(here, session_alive, name, snapshots, store)
         self._link.next_cfg = cfg
         self.process = ctx.Process(
             target=serve,
-            args=(there, cfg, str(default_store_path())),
+            args=(there, cfg, store),
             name=f"gan-viz-train-{name}",
             daemon=True,
         )
@@ -322,6 +335,14 @@ class TrainingWorker:
         self._link.next_cfg = cfg
         self._link.stopped_because = None
         self._request("reset", cfg)
+
+    def resume(self, run_id: int, fork: bool = False) -> None:
+        """Go on training stored run `run_id` (a toy run with saved weights) from its last
+        checkpoint, paused, with its stored history in the mirror; recorded into that run, or
+        with `fork` into a new run that starts as its copy. ConfigError (or WorkerError) when it
+        cannot go on: the current run stays."""
+        self._link.stopped_because = None
+        self._request("resume", (run_id, fork))
 
     def close(self) -> None:
         self._finalizer()

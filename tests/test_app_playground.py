@@ -56,6 +56,9 @@ def test_playground_loads_at_iteration_zero_with_every_control(page):
     assert page.radio(key="pg.speed").value == "max"
     assert "device: CPU" in status(page)
     assert PRESETS["fig1"].caption[:40] in " ".join(c.value for c in page.caption)
+    from gan_viz.store import default_store_path
+
+    assert not default_store_path().exists()  # opening the page saves nothing, makes no store
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -140,9 +140,12 @@ def settings(state: Playground) -> RunConfig | None:
 
 def _saved_runs() -> list:
     """Toy runs of the run store that can go on (they saved weights), newest first."""
-    from gan_viz.store import RunStore
+    from gan_viz.store import RunStore, default_store_path
 
-    runs = [r for r in RunStore().runs(kind="toy") if r.weights_step is not None]
+    path = default_store_path()
+    if not path.exists():  # nothing saved yet: opening the page creates no store
+        return []
+    runs = [r for r in RunStore(path).runs(kind="toy") if r.weights_step is not None]
     return runs[:SAVED_SHOWN]
 
 

@@ -135,3 +135,15 @@ def test_a_run_that_cannot_go_on_is_refused_and_the_current_run_stays(worker):
     assert worker.run.step_count == 1 and worker.run.dim == 1
     worker.step()
     assert worker.run.step_count == 2
+
+
+def test_the_run_this_tab_trains_forks_from_where_it_is_now(worker):
+    for _ in range(3):
+        worker.step()
+    first = worker.run.status.stored_run
+    worker.start()
+    wait_for(lambda: worker.run.step_count > 30, what="training")
+    seen = worker.run.step_count
+    worker.resume(first, fork=True)  # while it trains: from now, not from its last checkpoint
+    assert worker.run.step_count >= seen > 30 and not worker.training
+    assert worker.run.status.stored_run != first

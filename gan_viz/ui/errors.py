@@ -27,15 +27,15 @@ def shown_as_message(what: str) -> Iterator[None]:
         st.error(f"Could not {what}: {type(err).__name__}: {err}", icon=":material/warning:")
 
 
-def notices(messages: list[str], pending: list[str], news: list[str] = ()) -> None:
+def notices(messages: list[str], pending: list[str], news: list[str] | None = None) -> None:
     """A page's queued warnings and news (each shown once, then cleared), and the settings
     waiting for a Reset because they shape the networks or the data."""
     for message in messages:
         st.warning(message, icon=":material/warning:")
     messages.clear()
-    for line in news:
+    for line in news or []:
         st.info(line, icon=":material/history:")
-    if isinstance(news, list):
+    if news:
         news.clear()
     if pending:
         st.warning(

@@ -69,10 +69,14 @@ TRAIN_THREADS = 1
 TRAIN_NICENESS = 5
 
 
+# The app's cadence: a full snapshot with every record (the process records once per frame,
+# and Step D / Step G record too).
+LIVE_CADENCE = {"snapshot_every": 0}
+
+
 def live_config(cfg: RunConfig) -> RunConfig:
-    """The app's cadence: a full snapshot with every record (the process records once per
-    frame, and Step D / Step G record too)."""
-    return cfg.replace(cadence={"snapshot_every": 0})
+    """cfg with the app's cadence (LIVE_CADENCE)."""
+    return cfg.replace(cadence=LIVE_CADENCE)
 
 
 @dataclass
@@ -244,10 +248,11 @@ class _Trainer:
         from gan_viz.store import RunStore
         from gan_viz.toy_store import ToyFollower, resume
 
-        if self.follower is not None and self.follower.recorder.run_id == stored and not fork:
-            self._stop_recording()  # this process is writing it: finish, then pick it up
+        if self.follower is not None and self.follower.recorder.run_id == stored:
+            # This process is writing it: a checkpoint of now to fork from, or finish it first.
+            self._record(force=True) if fork else self._stop_recording()
         # The live cadence; the process keeps few snapshots (the page's mirror holds them all).
-        live = {"cadence": {"snapshot_every": 0, "max_snapshots": KEPT_HERE}}
+        live = {"cadence": {**LIVE_CADENCE, "max_snapshots": KEPT_HERE}}
         try:
             run, rec = resume(RunStore(self.store_path), stored, new_run=fork, changes=live)
             follower = ToyFollower(run, rec)

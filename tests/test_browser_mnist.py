@@ -98,8 +98,16 @@ def test_train_watch_the_grid_pause_and_step(server, browser):
         # every view follows: D's outputs at that step, and a curve point per evaluation
         d_title = f"D's outputs at step {paused_at + 1}"
         wait_until(lambda: chart_data(page, D_OUTPUTS, TITLE) == d_title, 60, d_title, page)
-        steps = chart_data(page, CURVES, "Array.from(gd._fullData[0].x)")
-        assert steps[0] == 0 and steps[-1] == paused_at + 1 and len(steps) >= 4
+        # The curves are their own chart, redrawn in their own run: wait for them too.
+        x = "Array.from(gd._fullData[0].x)"
+        wait_until(
+            lambda: (chart_data(page, CURVES, x) or [None])[-1] == paused_at + 1,
+            60,
+            "the curves' point of that step",
+            page,
+        )
+        steps = chart_data(page, CURVES, x)
+        assert steps[0] == 0 and len(steps) >= 4
         shot(page, "mnist-paused")
         assert "Traceback" not in page.content()
     finally:

@@ -59,17 +59,24 @@ def resume(
     name: str | None = None,
     changes: dict | None = None,
     max_snapshots: int = STORE_SNAPSHOTS,
+    device: str | None = None,
 ) -> tuple[ToyGAN, RunRecorder]:
     """A ToyGAN at a stored run's last checkpoint, with its stored history, and a recorder that
     appends to that run (rows after the checkpoint are dropped: they will be trained again) or,
     with `new_run`, to a fork of it (gan_viz.store.resume). `changes` (as for RunConfig.replace,
     e.g. {"optim": {"lr_g": 1e-4}}) may change objective, optimisation and cadence from here on;
-    other sections raise NeedsReset."""
+    other sections raise NeedsReset. `device`: go on there rather than on the run's own device
+    (the change is logged at the step it took effect; not bit for bit, see restore)."""
+
+    def build(settings: dict) -> ToyGAN:
+        cfg = RunConfig.from_dict(settings)
+        return ToyGAN(cfg if device is None else cfg.replace(device=device))
+
     return resume_run(
         store,
         run_id,
         "toy",
-        lambda settings: ToyGAN(RunConfig.from_dict(settings)),
+        build,
         new_run=new_run,
         name=name,
         changes=changes,

@@ -203,7 +203,7 @@ def test_a_saved_run_continues_from_the_sidebar_with_its_settings_and_past(page)
     assert not page.exception and not page.error
     assert status(page).startswith("**Iteration 40** · paused")
     assert f"saved as run {run_id}" in status(page)
-    assert any(f"Run {run_id} goes on from iteration 40" in i.value for i in page.info)
+    assert any(f"Run {run_id} goes on from iteration 40." == i.value for i in page.info)
     run = worker(page).run
     assert run.cfg.target.name == "ring8" and run.cfg.optim.lr_g == 2e-3
     assert len(run.history) == 9  # its past, on the timeline
@@ -234,3 +234,22 @@ def test_a_saved_run_another_process_writes_is_refused_in_one_line_but_can_be_fo
     assert not page.error and status(page).startswith("**Iteration 40**")
     fork = RunStore(default_store_path()).run(worker(page).run.status.stored_run)
     assert fork.parent == run_id and fork.id != run_id
+
+
+def test_a_saved_run_from_a_gpu_machine_goes_on_here_and_says_so(page):
+    import torch
+
+    from tests.test_playground_store import _stored_run
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has the GPU the run was saved on")
+    run_id = _stored_run(saved_on="cuda")
+    page.run()
+    page.selectbox(key="pg.saved").select(run_id)
+    page.button(key="pg.saved.go").click().run()
+    assert not page.exception and not page.error
+    (note,) = page.info
+    assert note.value == (
+        f"Run {run_id} goes on from iteration 40. It was saved on cuda, which this machine "
+        "lacks, and trains here on CPU (1 thread)."
+    )

@@ -60,16 +60,23 @@ def test_reset_finishes_one_record_and_the_next_move_starts_another(worker):
     assert second.status == "running" and worker.run.status.stored_run == second.id
 
 
-def _stored_run(steps: int = 40, lr_g: float = 2e-3, finish: bool = True) -> int:
+def _stored_run(
+    steps: int = 40, lr_g: float = 2e-3, finish: bool = True, saved_on: str | None = None
+) -> int:
     """A 2-D run trained and saved as `gan-viz train` saves one: rows, snapshots, weights
-    (without `finish`, still marked as being written by this process)."""
+    (without `finish`, still marked as being written by this process; with `saved_on`, its
+    settings name that device, as an archive from a GPU machine reads)."""
+    import json
+
     from gan_viz.store import RunRecorder
     from gan_viz.toy import ToyGAN
     from gan_viz.toy_store import ToyFollower
     from tests.store_helpers import tiny_config
 
     toy = ToyGAN(tiny_config().replace(optim={"lr_g": lr_g}))
-    rec = RunRecorder(RunStore(default_store_path()), "toy", toy.config_json(), "saved ring")
+    settings = json.loads(toy.config_json()) | ({"device": saved_on} if saved_on else {})
+    store = RunStore(default_store_path())
+    rec = RunRecorder(store, "toy", json.dumps(settings), "saved ring")
     follow = ToyFollower(toy, rec)
     toy.train(steps)
     follow.finish() if finish else follow.poll(force=True)
@@ -147,3 +154,18 @@ def test_the_run_this_tab_trains_forks_from_where_it_is_now(worker):
     worker.resume(first, fork=True)  # while it trains: from now, not from its last checkpoint
     assert worker.run.step_count >= seen > 30 and not worker.training
     assert worker.run.status.stored_run != first
+
+
+def test_a_run_saved_on_a_gpu_goes_on_here_on_this_machines_device(worker):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has the GPU the run was saved on")
+    run_id = _stored_run(steps=20, saved_on="cuda")
+    worker.resume(run_id)
+    run = worker.run
+    assert run.step_count == 20 and run.saved_on == "cuda" and run.device.startswith("CPU")
+    worker.step()
+    assert run.step_count == 21
+    log = RunStore(default_store_path()).open(run_id).settings_log()
+    assert [(step, s["device"]) for step, s in log] == [(0, "cuda"), (20, "auto")]

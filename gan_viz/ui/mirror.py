@@ -27,6 +27,8 @@ class RunMirror:
         self.dim: int = info["dim"]
         self.device: str = info["device"]  # e.g. "CPU (1 thread)", "CUDA: NVIDIA H100"
         self.n_modes: int | None = info["modes"]  # modes of a mixture target, else None
+        # A stored run that goes on here although saved on a device this machine lacks: that one.
+        self.saved_on: str | None = info.get("saved_on")
         self.history = History(snapshots)
         self.status = Status(0, 0, 0, False, None, 0.0)
         self._p_data: np.ndarray | None = None

@@ -125,7 +125,13 @@ def resume(state: Playground, run_id: int, fork: bool = False) -> None:
     state.show(state.worker.run.cfg)
     run = state.worker.run
     into = f" as run {run.status.stored_run}" if fork else ""
-    state.notes.append(f"Run {run_id} goes on{into} from iteration {run.step_count:,}.")
+    moved = (
+        f" It was saved on {run.saved_on}, which this machine lacks, and trains here on "
+        f"{run.device}."
+        if run.saved_on
+        else ""
+    )
+    state.notes.append(f"Run {run_id} goes on{into} from iteration {run.step_count:,}.{moved}")
 
 
 def take_resume_request(state: Playground) -> None:

@@ -20,11 +20,11 @@ Messages (tuples over a multiprocessing Pipe), page -> process: (request id, com
 with commands start, pause, speed, move ("d", "g" or "it"), update (a RunConfig), reset (a
 RunConfig), resume ((store run id, fork): go on training a stored run from its checkpoint),
 close. Process -> page: ("frame", run id, row, snapshot, status) after every record, ("run", run
-id, info) when a run begins (a resumed run's info also holds its "config" and, as "resumed", the
-store id it records into), ("reply", request id, refusal or None), ("failed", refusal) when the
-process must end. A refusal is ("config", setting, given, allowed) for a bad setting (the page
-raises the same ConfigError) or ("error", one line). A frame always goes out before the reply
-to the command that caused it.
+id, info) when a run begins (a resumed run's info also holds its "config", as "resumed" the
+store id it records into, and as "saved_on" the device it left when this machine lacks it),
+("reply", request id, refusal or None), ("failed", refusal) when the process must end. A refusal
+is ("config", setting, given, allowed) for a bad setting (the page raises the same ConfigError)
+or ("error", one line). A frame always goes out before the reply to the command that caused it.
 
 Every run that trains is recorded in the run store (GAN_VIZ_STORE, else the user's data folder)
 as it goes, by a ToyFollower: settings and each change, metric rows, thinned snapshots, a
@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import torch
 
 from gan_viz.config import ConfigError, RunConfig
-from gan_viz.device import describe
+from gan_viz.device import describe, resolve_device
 from gan_viz.toy import ToyGAN
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class _Trainer:
                 log.exception("gan-viz: the run store could not finish this run")
         self.follower = None
 
-    def _announce(self, resumed: tuple[int, RunConfig] | None = None) -> None:
+    def _announce(self, resumed: tuple[int, RunConfig, str | None] | None = None) -> None:
         """A new run: its description, then its first frame (iteration 0; a resumed run's
         status alone, its history is in the store)."""
         modes = self.run.target.modes
@@ -156,7 +156,7 @@ class _Trainer:
             "modes": None if modes is None else len(modes.centres),
         }
         if resumed is not None:
-            info.update(resumed=resumed[0], config=resumed[1])
+            info.update(resumed=resumed[0], config=resumed[1], saved_on=resumed[2])
         self.conn.send(("run", self.run_id, info))
         if resumed is None:
             self._send_frame(recorded=True, snap=self.run.history.latest())
@@ -254,7 +254,14 @@ class _Trainer:
         # The live cadence; the process keeps few snapshots (the page's mirror holds them all).
         live = {"cadence": {**LIVE_CADENCE, "max_snapshots": KEPT_HERE}}
         try:
-            run, rec = resume(RunStore(self.store_path), stored, new_run=fork, changes=live)
+            store = RunStore(self.store_path)
+            saved_on = str(store.open(stored).settings().get("device", "auto"))
+            try:  # a run saved on a device this machine lacks (a GPU) goes on with `auto`
+                resolve_device(saved_on)
+                device = None
+            except ConfigError:
+                device = "auto"
+            run, rec = resume(store, stored, new_run=fork, changes=live, device=device)
             follower = ToyFollower(run, rec)
         except ConfigError as err:
             return refusal(err)
@@ -263,7 +270,7 @@ class _Trainer:
             return ("error", f"run {stored} cannot go on: {type(err).__name__}: {err}")
         self._replace(run, follower)
         self.store_failed = False
-        self._announce(resumed=(rec.run_id, run.cfg))
+        self._announce(resumed=(rec.run_id, run.cfg, saved_on if device else None))
         return None
 
     def _move(self, move: str) -> tuple | None:

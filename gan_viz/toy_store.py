@@ -66,19 +66,15 @@ def resume(
     with `new_run`, to a fork of it (gan_viz.store.resume). `changes` (as for RunConfig.replace,
     e.g. {"optim": {"lr_g": 1e-4}}) may change objective, optimisation and cadence from here on;
     other sections raise NeedsReset. `device`: go on there rather than on the run's own device
-    (the change is logged at the step it took effect; not bit for bit, see restore)."""
-
-    def build(settings: dict) -> ToyGAN:
-        cfg = RunConfig.from_dict(settings)
-        return ToyGAN(cfg if device is None else cfg.replace(device=device))
-
+    (gan_viz.store.resume.device_here)."""
     return resume_run(
         store,
         run_id,
         "toy",
-        build,
+        lambda settings: ToyGAN(RunConfig.from_dict(settings)),
         new_run=new_run,
         name=name,
         changes=changes,
         max_snapshots=max_snapshots,
+        device=device,
     )

@@ -260,3 +260,25 @@ def test_a_diverging_run_is_stored_as_diverged_with_its_record(capsys, tmp_path)
     assert len(cols["js"]) >= 1 and np.isfinite(cols["js"]).all()
     weights = RunStore(store).open(1).weights()
     assert all(torch.isfinite(v).all() for v in weights["G"].values())  # the last finite ones
+
+
+def test_a_run_trained_on_a_gpu_goes_on_here_with_what_this_machine_has(capsys, tmp_path):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has the GPU the run was trained on")
+    store = tmp_path / "runs.sqlite"
+    train(capsys, store, "--out", tmp_path / "a")
+    # As an archive from a GPU machine reads: the run's settings name cuda.
+    with RunStore(store).connection() as con:
+        (text,) = con.execute("SELECT settings FROM runs WHERE id = 1").fetchone()
+        con.execute(
+            "UPDATE runs SET settings = ? WHERE id = 1",
+            (json.dumps(json.loads(text) | {"device": "cuda"}),),
+        )
+    args = ("runs", "resume", "1", "--steps", "5", "--quiet", "--store", store)
+    code, out, err = gan_viz(capsys, *args)
+    assert code == 0, err
+    assert "run 1 was trained on cuda, which this machine lacks; it goes on with auto" in err
+    info = RunStore(store).run(1)
+    assert info.status == "finished" and info.step == 25
+    log = RunStore(store).open(1).settings_log()
+    assert log[-1][0] == 20 and log[-1][1]["device"] == "auto"

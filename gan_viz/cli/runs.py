@@ -365,6 +365,16 @@ def _resume(store, args) -> int:
                 raise ConfigError(flag, value, "not for an image run (its cadence stays)")
             changes.setdefault(section, {})[field] = value
     go_on = {"new_run": args.new, "name": args.name, "changes": changes}
+    from gan_viz.store.resume import device_here
+
+    go_on["device"] = device_here(store, run_id)
+    if go_on["device"]:
+        saved = store.open(run_id).settings().get("device")
+        print(
+            f"gan-viz runs: run {run_id} was trained on {saved}, which this machine lacks; "
+            f"it goes on with {go_on['device']}",
+            file=sys.stderr,
+        )
     if kind == "image":
         from gan_viz.cli.train_images import summarise, train_loop
         from gan_viz.images.store import ImageFollower as Follower

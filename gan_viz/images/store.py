@@ -55,13 +55,15 @@ def resume(
     max_snapshots: int = STORE_SNAPSHOTS,
     classifier: Classifier | None = None,
     cache_dir: str | Path | None = None,
+    device: str | None = None,
 ) -> tuple[ImageGAN, RunRecorder]:
     """An ImageGAN at a stored image run's last checkpoint, with its stored evaluations, and a
     recorder that appends to that run or (new_run) to a fork (gan_viz.store.resume). `changes`
     may change objective, optimisation and cadence from here on. The data comes from the run's
     settings (the embedded digits, or its IDX folder, which must still be there); the
     classifier from `classifier`, or the cache. What the settings resolved to when stored
-    ("resolved": device, precision, ...) is worked out again here."""
+    ("resolved": device, precision, ...) is worked out again here. `device`: go on there rather
+    than on the run's own device (gan_viz.store.resume.device_here)."""
     return resume_run(
         store,
         run_id,
@@ -75,4 +77,5 @@ def resume(
         name=name,
         changes=changes,
         max_snapshots=max_snapshots,
+        device=device,
     )

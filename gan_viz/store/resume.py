@@ -87,6 +87,19 @@ def stored_history(store: RunStore, run_id: int, max_snapshots: int) -> History:
     return history
 
 
+def device_here(store: RunStore, run_id: int) -> str | None:
+    """None when this machine has the device stored run `run_id` was trained on; else "auto",
+    so that a run from a GPU machine (an imported archive, say) goes on with what is here."""
+    from gan_viz.device import resolve_device
+
+    saved = store.open(run_id).settings().get("device", "auto")
+    try:
+        resolve_device(str(saved))
+    except ConfigError:
+        return "auto"
+    return None
+
+
 def resume_run(
     store: RunStore,
     run_id: int,
@@ -97,12 +110,15 @@ def resume_run(
     name: str | None = None,
     changes: dict | None = None,
     max_snapshots: int = STORE_SNAPSHOTS,
+    device: str | None = None,
 ):
     """(run, recorder): the stored run `run_id` (of `kind`) at its last checkpoint, built by
     build(settings) and restored, with its stored history. The recorder appends to that run
     (rows after the checkpoint are dropped: they will be trained again) or, with `new_run`, to a
     fork of it. `changes` (as for the config's replace, e.g. {"optim": {"lr_g": 1e-4}}) may
-    change what the run's update() allows from here on; a bad value changes nothing."""
+    change what the run's update() allows from here on; a bad value changes nothing. `device`:
+    go on there rather than on the run's own device (see device_here; the change is logged at
+    the step it took effect, and the run goes on, not bit for bit)."""
     info = store.run(run_id)
     if info.kind != kind:
         raise ConfigError("run", run_id, f"{_a(kind)} run (this one is {_a(info.kind)} run)")
@@ -113,7 +129,7 @@ def resume_run(
     if state is None:
         raise ConfigError("run", run_id, "a run with saved weights (this one has none)")
     settings = stored.settings()
-    run = build(settings)
+    run = build(settings if device is None else {**settings, "device": device})
     restore(run, state)
     step = run.trainer.iteration
     if changes:  # checked before the store is touched
@@ -127,7 +143,7 @@ def resume_run(
             store.rename(run_id, name)
     rec = RunRecorder(store, kind, run.config_json(), run_id=target_id, max_snapshots=max_snapshots)
     run.history = stored_history(store, target_id, run.cfg.cadence.max_snapshots)
-    if changes and json.loads(run.config_json()) != settings:  # logged only if they differ
+    if (changes or device) and json.loads(run.config_json()) != settings:  # only if they differ
         rec.update_settings(run.config_json(), step)
         rec.flush()
     return run, rec

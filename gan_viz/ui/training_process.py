@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import torch
 
 from gan_viz.config import ConfigError, RunConfig
-from gan_viz.device import describe, resolve_device
+from gan_viz.device import describe
 from gan_viz.toy import ToyGAN
 
 log = logging.getLogger(__name__)
@@ -246,6 +246,7 @@ class _Trainer:
         with `fork`, into a new run that starts as its copy). The run's stored history stays in
         the store: the page reads it from there (RunMirror.load_past)."""
         from gan_viz.store import RunStore
+        from gan_viz.store.resume import device_here
         from gan_viz.toy_store import ToyFollower, resume
 
         if self.follower is not None and self.follower.recorder.run_id == stored:
@@ -255,12 +256,8 @@ class _Trainer:
         live = {"cadence": {**LIVE_CADENCE, "max_snapshots": KEPT_HERE}}
         try:
             store = RunStore(self.store_path)
-            saved_on = str(store.open(stored).settings().get("device", "auto"))
-            try:  # a run saved on a device this machine lacks (a GPU) goes on with `auto`
-                resolve_device(saved_on)
-                device = None
-            except ConfigError:
-                device = "auto"
+            device = device_here(store, stored)  # a run from a GPU box goes on with `auto`
+            saved_on = store.open(stored).settings().get("device") if device else None
             run, rec = resume(store, stored, new_run=fork, changes=live, device=device)
             follower = ToyFollower(run, rec)
         except ConfigError as err:
@@ -270,7 +267,7 @@ class _Trainer:
             return ("error", f"run {stored} cannot go on: {type(err).__name__}: {err}")
         self._replace(run, follower)
         self.store_failed = False
-        self._announce(resumed=(rec.run_id, run.cfg, saved_on if device else None))
+        self._announce(resumed=(rec.run_id, run.cfg, saved_on))
         return None
 
     def _move(self, move: str) -> tuple | None:

@@ -180,7 +180,13 @@ def continue_saved(state: Playground) -> None:
             help="On: the saved run stays as it is and a copy of it goes on. Off: the saved "
             "run itself goes on (rows after its last checkpoint are trained again).",
         )
-        if st.button("Continue here", icon=":material/play_arrow:", key=f"{SAVED_KEY}.go"):
+        if st.button(
+            "Continue here",
+            icon=":material/play_arrow:",
+            key=f"{SAVED_KEY}.go",
+            help="Replaces this tab's run (it stays saved) with the saved run, paused at its "
+            "last checkpoint, its past on the timeline; press Train to go on.",
+        ):
             with shown_as_message("continue the saved run"):
                 session.resume(state, run_id, fork)
                 st.rerun()

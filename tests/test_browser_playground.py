@@ -147,7 +147,10 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
 
         page.get_by_text("Projector mode").click()
         wait_until(
-            lambda: chart_data(page, 0, "gd._fullLayout.font.size") >= 20, 60, "big type", page
+            lambda: (chart_data(page, 0, "gd._fullLayout.font.size") or 0) >= 20,
+            60,
+            "big type",
+            page,
         )
         shot(page, "2d-projector")
     except Exception:

@@ -79,7 +79,10 @@ def _stored_run(
     rec = RunRecorder(store, "toy", json.dumps(settings), "saved ring")
     follow = ToyFollower(toy, rec)
     toy.train(steps)
-    follow.finish() if finish else follow.poll(force=True)
+    if finish:
+        follow.finish()
+    else:
+        follow.poll(force=True)
     return rec.run_id
 
 

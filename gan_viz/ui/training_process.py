@@ -251,7 +251,10 @@ class _Trainer:
 
         if self.follower is not None and self.follower.recorder.run_id == stored:
             # This process is writing it: a checkpoint of now to fork from, or finish it first.
-            self._record(force=True) if fork else self._stop_recording()
+            if fork:
+                self._record(force=True)
+            else:
+                self._stop_recording()
         # The live cadence; the process keeps few snapshots (the page's mirror holds them all).
         live = {"cadence": {**LIVE_CADENCE, "max_snapshots": KEPT_HERE}}
         try:

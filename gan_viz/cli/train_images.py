@@ -12,6 +12,7 @@ run with DistributedDataParallel; rank 0 measures and writes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import sys
 from pathlib import Path
@@ -139,6 +140,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _train(cfg, steps, out, args, ctx)
     finally:
+        if ctx is not None:
+            # Tear the group down together: a rank that left while rank 0 still wrote the run
+            # was seen to abort in gloo's teardown ("terminate called without an active
+            # exception", exit -6), failing the whole torchrun job.
+            with contextlib.suppress(Exception):  # a peer already gone: nothing to wait for
+                ctx.barrier()
         distributed.shutdown()
 
 

@@ -66,7 +66,7 @@ def resume(
     with `new_run`, to a fork of it (gan_viz.store.resume). `changes` (as for RunConfig.replace,
     e.g. {"optim": {"lr_g": 1e-4}}) may change objective, optimisation and cadence from here on;
     other sections raise NeedsReset. `device`: go on there rather than on the run's own device
-    (gan_viz.store.resume.device_here)."""
+    (gan_viz.store.resume.lacked_device)."""
     return resume_run(
         store,
         run_id,

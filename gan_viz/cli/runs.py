@@ -365,14 +365,14 @@ def _resume(store, args) -> int:
                 raise ConfigError(flag, value, "not for an image run (its cadence stays)")
             changes.setdefault(section, {})[field] = value
     go_on = {"new_run": args.new, "name": args.name, "changes": changes}
-    from gan_viz.store.resume import device_here
+    from gan_viz.store.resume import lacked_device
 
-    go_on["device"] = device_here(store, run_id)
-    if go_on["device"]:
-        saved = store.open(run_id).settings().get("device")
+    lacked = lacked_device(store, run_id)
+    go_on["device"] = "auto" if lacked else None
+    if lacked:
         print(
-            f"gan-viz runs: run {run_id} was trained on {saved}, which this machine lacks; "
-            f"it goes on with {go_on['device']}",
+            f"gan-viz runs: run {run_id} was trained on {lacked}, which this machine lacks; "
+            "it goes on with auto",
             file=sys.stderr,
         )
     if kind == "image":

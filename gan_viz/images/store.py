@@ -63,7 +63,7 @@ def resume(
     settings (the embedded digits, or its IDX folder, which must still be there); the
     classifier from `classifier`, or the cache. What the settings resolved to when stored
     ("resolved": device, precision, ...) is worked out again here. `device`: go on there rather
-    than on the run's own device (gan_viz.store.resume.device_here)."""
+    than on the run's own device (gan_viz.store.resume.lacked_device)."""
     return resume_run(
         store,
         run_id,

@@ -87,16 +87,16 @@ def stored_history(store: RunStore, run_id: int, max_snapshots: int) -> History:
     return history
 
 
-def device_here(store: RunStore, run_id: int) -> str | None:
-    """None when this machine has the device stored run `run_id` was trained on; else "auto",
-    so that a run from a GPU machine (an imported archive, say) goes on with what is here."""
+def lacked_device(store: RunStore, run_id: int) -> str | None:
+    """The device stored run `run_id` was trained on when this machine lacks it (a run from a
+    GPU machine, an imported archive say), else None. Such a run goes on with `device="auto"`."""
     from gan_viz.device import resolve_device
 
-    saved = store.open(run_id).settings().get("device", "auto")
+    saved = str(store.open(run_id).settings().get("device", "auto"))
     try:
-        resolve_device(str(saved))
+        resolve_device(saved)
     except ConfigError:
-        return "auto"
+        return saved
     return None
 
 
@@ -117,7 +117,7 @@ def resume_run(
     (rows after the checkpoint are dropped: they will be trained again) or, with `new_run`, to a
     fork of it. `changes` (as for the config's replace, e.g. {"optim": {"lr_g": 1e-4}}) may
     change what the run's update() allows from here on; a bad value changes nothing. `device`:
-    go on there rather than on the run's own device (see device_here; the change is logged at
+    go on there rather than on the run's own device (see lacked_device; the change is logged at
     the step it took effect, and the run goes on, not bit for bit)."""
     info = store.run(run_id)
     if info.kind != kind:

@@ -17,7 +17,7 @@ import streamlit as st
 from gan_viz.export.animation import frame_title, view_figure
 from gan_viz.plots.curves import curves_figure
 from gan_viz.store import RunInfo, RunStore
-from gan_viz.store.resume import device_here
+from gan_viz.store.resume import lacked_device
 from gan_viz.ui import projector as projector_switch
 from gan_viz.ui.errors import shown_as_message
 
@@ -208,9 +208,9 @@ def resume(s: RunStore, info: RunInfo) -> None:
             f"Goes on from its last checkpoint (iteration {info.weights_step:,}) with the same "
             "settings; rows recorded after the checkpoint are trained again."
         )
-        if device_here(s, info.id):
-            saved = s.open(info.id).settings().get("device")
-            st.caption(f"Trained on {saved}, which this machine lacks: it goes on with auto.")
+        lacked = lacked_device(s, info.id)
+        if lacked:
+            st.caption(f"Trained on {lacked}, which this machine lacks: it goes on with auto.")
         c1, c2 = st.columns([1, 1])
         steps = c1.number_input("Iterations to add", 10, 100_000, 1000, step=500, key=f"{P}.more")
         fork = c2.toggle("As a new run (keep this one as it is)", key=f"{P}.fork")
@@ -242,7 +242,8 @@ def train_on(s: RunStore, info: RunInfo, steps: int, fork: bool) -> int:
         from gan_viz.toy_store import ToyFollower as Follower
         from gan_viz.toy_store import resume
 
-    run, rec = resume(s, info.id, new_run=fork, device=device_here(s, info.id))
+    lacked = lacked_device(s, info.id)
+    run, rec = resume(s, info.id, new_run=fork, device="auto" if lacked else None)
     follow = Follower(run, rec)
     bar = st.progress(0.0, text="training…")
     done = 0

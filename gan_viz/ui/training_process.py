@@ -246,7 +246,7 @@ class _Trainer:
         with `fork`, into a new run that starts as its copy). The run's stored history stays in
         the store: the page reads it from there (RunMirror.load_past)."""
         from gan_viz.store import RunStore
-        from gan_viz.store.resume import device_here
+        from gan_viz.store.resume import lacked_device
         from gan_viz.toy_store import ToyFollower, resume
 
         if self.follower is not None and self.follower.recorder.run_id == stored:
@@ -259,8 +259,8 @@ class _Trainer:
         live = {"cadence": {**LIVE_CADENCE, "max_snapshots": KEPT_HERE}}
         try:
             store = RunStore(self.store_path)
-            device = device_here(store, stored)  # a run from a GPU box goes on with `auto`
-            saved_on = store.open(stored).settings().get("device") if device else None
+            saved_on = lacked_device(store, stored)  # a run from a GPU box goes on with `auto`
+            device = "auto" if saved_on else None
             run, rec = resume(store, stored, new_run=fork, changes=live, device=device)
             follower = ToyFollower(run, rec)
         except ConfigError as err:

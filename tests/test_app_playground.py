@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gan_viz.device import describe, resolve_device
 from gan_viz.presets import PRESETS
 from gan_viz.targets import MAX_POINTS
 from gan_viz.ui.session import STATE, live_config
@@ -19,6 +20,8 @@ from gan_viz.ui.toy_settings import fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
+# how the page names the engine's auto device ("CPU (1 thread)" in a training process)
+AUTO_DEVICE = describe(resolve_device("auto")).split(" (")[0]
 
 
 def status(at) -> str:
@@ -54,7 +57,7 @@ def test_playground_loads_at_iteration_zero_with_every_control(page):
     for label in ("Train", "Step D", "Step G", "Step", "Reset"):
         assert label in labels
     assert page.radio(key="pg.speed").value == "max"
-    assert "device: CPU" in status(page)
+    assert f"device: {AUTO_DEVICE}" in status(page)  # the engine's auto device, named
     assert PRESETS["fig1"].caption[:40] in " ".join(c.value for c in page.caption)
     from gan_viz.store import default_store_path
 

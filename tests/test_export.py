@@ -60,6 +60,7 @@ def test_animation_holds_one_frame_per_snapshot_with_a_slider(stored, target):
     assert first[fake].y["dtype"] == "f4"
 
 
+@pytest.mark.browser
 def test_html_export_plays_offline_in_a_real_browser(stored, tmp_path):
     from tests.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_path
 

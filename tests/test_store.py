@@ -47,8 +47,8 @@ def same_rows(a: dict, b: dict, skip=("seconds",)) -> bool:
 
 
 def same_state(a, b) -> bool:
-    if isinstance(a, torch.Tensor):
-        return torch.equal(a, b)
+    if isinstance(a, torch.Tensor):  # the store keeps CPU tensors; a live run may be on a GPU
+        return torch.equal(a.cpu(), b.cpu())
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same_state(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):

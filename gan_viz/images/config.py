@@ -28,6 +28,11 @@ MODELS = ("dcgan", "mlp")
 PRECISIONS = ("auto", "fp32", "bf16")
 WIDTH_RANGE = {"dcgan": (4, 512), "mlp": (10, 8192)}
 DEFAULT_WIDTH = {"dcgan": 32, "mlp": 1200}  # dcgan 32: a CPU makes digits in minutes
+# `auto` precision takes bf16 autocast only for a dcgan this big (width^2 x each process's
+# minibatch). On an H100 (`python benchmarks/images.py --precision-table`) autocast ran 0.72-0.81x
+# of fp32 at widths 32-128 and at width 256 with m = 64, where the small kernels and the casts
+# cost more than bf16 saves; at width 256 with m = 256 it ran 1.51x. The MLP nets: 0.82-0.94x.
+BF16_MIN_WORK = 256 * 256 * 256
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class ImageRunConfig:
     seed: int = 0  # same seed + same settings = same run on the same device
     device: str = "auto"  # auto (cuda, then mps, then cpu) | cpu | cuda | cuda:N | mps
     precision: str = (
-        "auto"  # auto: bf16 autocast on a CUDA GPU that has it, else fp32 | fp32 | bf16
+        "auto"  # auto: bf16 autocast on a CUDA GPU for big dcgan nets (auto_precision), else fp32
     )
 
     # the toy config's section-wise helpers apply unchanged: they only use dataclass fields
@@ -126,11 +131,20 @@ def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
     return cfg
 
 
+def auto_precision(model: ModelConfig, batch: int, device: str, bf16_ok: bool) -> str:
+    """What `auto` precision resolves to: bf16 autocast where it was measured to pay off (a CUDA
+    GPU with bf16, and a dcgan of width^2 x batch >= BF16_MIN_WORK), fp32 everywhere else."""
+    width = model.width or DEFAULT_WIDTH[model.name]
+    big = model.name == "dcgan" and width * width * batch >= BF16_MIN_WORK
+    return "bf16" if device == "cuda" and bf16_ok and big else "fp32"
+
+
 __all__ = [
     "ConfigError",
     "DataConfig",
     "ImageCadenceConfig",
     "ImageRunConfig",
     "ModelConfig",
+    "auto_precision",
     "validate_images",
 ]

@@ -30,7 +30,7 @@ from gan_viz.config import ConfigError
 from gan_viz.device import resolve_device
 from gan_viz.history import History
 from gan_viz.images.classifier import Classifier, load_or_train
-from gan_viz.images.config import ImageRunConfig, validate_images
+from gan_viz.images.config import ImageRunConfig, auto_precision, validate_images
 from gan_viz.images.data import DigitData, load_digits
 from gan_viz.images.distributed import DistContext
 from gan_viz.images.measure import DigitMeter
@@ -149,12 +149,14 @@ class ImageGAN:
 
     @property
     def precision(self) -> str:
-        """bf16 (autocast) or fp32: `auto` takes bf16 on a CUDA GPU that supports it."""
-        p = self.cfg.precision
-        if p == "auto":
-            cuda = self.device.type == "cuda"
-            return "bf16" if cuda and torch.cuda.is_bf16_supported() else "fp32"
-        return p
+        """bf16 (autocast) or fp32: `auto` takes bf16 where it pays (auto_precision)."""
+        if self.cfg.precision != "auto":
+            return self.cfg.precision
+        cuda = self.device.type == "cuda"
+        batch = self.cfg.optim.batch // self.world  # what each process's kernels see
+        return auto_precision(
+            self.cfg.model, batch, self.device.type, cuda and torch.cuda.is_bf16_supported()
+        )
 
     def _autocast(self):
         # bfloat16 keeps float32's range, so no loss scaling is needed (unlike float16)

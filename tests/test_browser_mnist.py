@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from gan_viz.device import describe, resolve_device
 from tests.browser import (
     CHROMIUM_ARGS,
     AppServer,
@@ -74,6 +75,8 @@ def test_train_watch_the_grid_pause_and_step(server, browser):
         wait_until(lambda: iteration(page) == 0, 180, "the MNIST page at iteration 0", page)
         wait_until(lambda: grid_step(page) == 0, 120, "the grid at step 0", page)
         assert "paused" in status(page) and "classifier accuracy" in status(page)
+        # the device named as the playground names it (e.g. "CUDA: NVIDIA H100 80GB HBM3")
+        assert f"device: {describe(resolve_device('auto')).split(' (')[0]}" in status(page)
         before = grid_pixels(page)
         shot(page, "mnist-step-0")
 

@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 from gan_viz.config import ConfigError
+from gan_viz.device import describe
 from gan_viz.images.snapshot import ImageSnapshot
 from gan_viz.plots.images import (
     class_histogram,
@@ -113,7 +114,8 @@ def status_line(state: MnistPage) -> None:
         f"D steps {run.trainer.d_updates:,}",
         f"G steps {run.trainer.g_updates:,}",
         f"evaluations {len(run.history):,}",
-        f"device: {described['device']}",
+        f"device: {describe(run.device)}"
+        + (", bf16 autocast" if described["precision"] == "bf16" else ""),
         f"classifier accuracy {described['classifier_accuracy']:.1%} on held-out digits",
     ]
     if trainer.stored_run is not None:

@@ -87,6 +87,17 @@ def test_evolution_strip_is_thinned_and_labelled_by_step():
     assert np.asarray(plots.interpolation_strip(images[:5]).data[0].z).shape == (28, 5 * 30 - 2)
 
 
+def test_a_judged_interpolation_is_labelled_like_the_grid_and_counts_the_recognised():
+    images = np.zeros((4, 28, 28), np.uint8)
+    fig = plots.interpolation_strip(
+        images, classes=np.array([7, 7, 9, 9]), confidence=np.array([0.99, 0.6, 0.55, 0.97])
+    )
+    assert [a.text for a in fig.layout.annotations] == ["7 99%", "7 60%", "9 55%", "9 97%"]
+    colours = [a.font.color for a in fig.layout.annotations]
+    assert colours[0] == colours[3] == ACCENT and ACCENT not in colours[1:3]
+    assert fig.layout.title.text.endswith(": 2 of 4 recognised")
+
+
 def test_class_share_over_time_has_a_row_per_digit_and_a_column_per_evaluation():
     fig = plots.class_share_over_time(columns())
     (heat,) = fig.data

@@ -279,6 +279,14 @@ class ImageGAN:
             x = self._generate(z.to(self.device), self._labels(digit, steps))
         return to_pixels(x).reshape(steps, SIDE, SIDE)
 
+    def judge(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The classifier's digit and confidence (max-softmax) for digits as pixels (n, 28, 28)
+        uint8, e.g. an interpolation path: (classes (n,), confidences (n,))."""
+        if self.meter is None:
+            raise RuntimeError("only the measuring process (rank 0) holds the classifier")
+        probs = self.meter.classify(to_model(images).reshape(-1, N_PIXELS).to(self.device))
+        return probs.argmax(1), probs.max(1).astype(np.float32)
+
     # --- the game --------------------------------------------------------------------------------
 
     @property

@@ -80,14 +80,20 @@ def grid_figure(snap: ImageSnapshot, cols: int = 8, projector: bool = False) -> 
     """The fixed-noise grid at one evaluation, each digit labelled with the classifier's class
     and confidence (orange when recognised, > 0.9; grey otherwise); a conditional run also shows
     the digit asked for."""
-    labels, colours = [], []
-    for i, (c, p) in enumerate(zip(snap.grid_class, snap.grid_confidence)):
-        asked = f"{int(snap.grid_labels[i])}→" if snap.grid_labels is not None else ""
-        labels.append(f"{asked}{int(c)} {p:.0%}")
-        colours.append(ACCENT if p > CONFIDENT else D_STAR)
+    labels, colours = _judged(snap.grid_class, snap.grid_confidence, snap.grid_labels)
     recognised = float(np.mean(snap.grid_confidence > CONFIDENT))
     title = f"Fixed-noise grid at step {snap.step}: {recognised:.0%} recognised"
     return digit_grid(snap.grid, cols, labels, colours, title, projector)
+
+
+def _judged(classes, confidence, asked=None) -> tuple[list[str], list[str]]:
+    """Labels "digit confidence" ("asked→digit confidence" for a conditional G), orange when
+    recognised (> CONFIDENT), grey otherwise."""
+    labels = [
+        f"{'' if asked is None else f'{int(asked[i])}→'}{int(c)} {p:.0%}"
+        for i, (c, p) in enumerate(zip(classes, confidence))
+    ]
+    return labels, [ACCENT if p > CONFIDENT else D_STAR for p in confidence]
 
 
 def grid_evolution(
@@ -104,12 +110,24 @@ def grid_evolution(
     )
 
 
-def interpolation_strip(images: np.ndarray, projector: bool = False) -> go.Figure:
-    """Digits along a path in z (from ImageGAN.interpolate), left to right."""
+def interpolation_strip(
+    images: np.ndarray,
+    projector: bool = False,
+    classes: np.ndarray | None = None,
+    confidence: np.ndarray | None = None,
+) -> go.Figure:
+    """Digits along a path in z (from ImageGAN.interpolate), left to right; with the
+    classifier's judgement (ImageGAN.judge) each is labelled as in the grid, and the title
+    counts the recognised ones: the in-between digits are where a continuous G leaves one digit
+    for another."""
     images = np.asarray(images)
-    return digit_grid(
-        images, len(images), None, None, "Latent interpolation between two z", projector
-    )
+    title = "Latent interpolation between two z"
+    if classes is None or confidence is None:
+        return digit_grid(images, len(images), None, None, title, projector)
+    labels, colours = _judged(classes, confidence)
+    sure = int((np.asarray(confidence) > CONFIDENT).sum())
+    title += f": {sure} of {len(images)} recognised"
+    return digit_grid(images, len(images), labels, colours, title, projector)
 
 
 def class_share_over_time(columns: dict[str, np.ndarray], projector: bool = False) -> go.Figure:

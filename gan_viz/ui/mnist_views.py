@@ -180,6 +180,21 @@ def _views(state: MnistPage, training: bool) -> None:
         )
 
 
+INTERPOLATION_CAPTION = (
+    "G maps the noise continuously, so a path between two digits in z passes through shapes that "
+    "are neither: the classifier's confidence dips where one digit turns into another. Real "
+    "digits lie apart, with nothing in between; an unconditional G must also draw some of that "
+    "nothing, which is why its digits are never all recognised. A conditional G, told the digit, "
+    "stays on one."
+)
+
+
+def _interpolation(run, digit: int | None, proj: bool):
+    path = run.interpolate(12, digit=digit)
+    classes, confidence = run.judge(path)
+    return _tall(interpolation_strip(path, proj, classes, confidence), 170)
+
+
 def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple, proj: bool) -> None:
     """One grid cell over training, the latent interpolation, and (conditional) a digit."""
     run = state.run
@@ -197,15 +212,10 @@ def _strips(state: MnistPage, snap: ImageSnapshot, key: tuple, proj: bool) -> No
         )
     with shown_as_message("draw the interpolation"):
         live_chart(
-            _cached(
-                "interp",
-                (*key, digit),
-                lambda: _tall(
-                    interpolation_strip(run.interpolate(12, digit=digit), projector=proj), 170
-                ),
-            ),
+            _cached("interp", (*key, digit), lambda: _interpolation(run, digit, proj)),
             key=f"{P}.interp",
         )
+        st.caption(INTERPOLATION_CAPTION)
     if digit is not None:
         with shown_as_message("draw the asked-for digits"):
             live_chart(

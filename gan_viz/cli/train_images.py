@@ -58,8 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         parser.add_argument(flag, action="store_true", default=None, help=help_text)
     parser.add_argument(
         "--precision",
-        help=f"{', '.join(PRECISIONS)} (default auto: bf16 autocast for a dcgan of width^2 x batch "
-        ">= 256^3 on a CUDA GPU, where it measured faster; fp32 otherwise)",
+        help=f"{', '.join(PRECISIONS)} (default auto: bf16 autocast where it measured faster, "
+        "on a CPU with bf16 instructions and for a dcgan of width^2 x batch >= 256^3 on a CUDA "
+        "GPU; fp32 otherwise)",
     )
     parser.add_argument("--seed", type=int, help="random seed (default 0)")
     parser.add_argument("--device", help="auto (default), cpu, cuda, cuda:N or mps")

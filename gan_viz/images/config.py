@@ -10,6 +10,7 @@ playground, checked by the same `gan_viz.config.validate`. Defaults follow DCGAN
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from gan_viz.config import (
@@ -28,10 +29,13 @@ MODELS = ("dcgan", "mlp")
 PRECISIONS = ("auto", "fp32", "bf16")
 WIDTH_RANGE = {"dcgan": (4, 512), "mlp": (10, 8192)}
 DEFAULT_WIDTH = {"dcgan": 32, "mlp": 1200}  # dcgan 32: a CPU makes digits in minutes
-# `auto` precision takes bf16 autocast only for a dcgan this big (width^2 x each process's
-# minibatch). On an H100 (`python benchmarks/images.py --precision-table`) autocast ran 0.72-0.81x
-# of fp32 at widths 32-128 and at width 256 with m = 64, where the small kernels and the casts
-# cost more than bf16 saves; at width 256 with m = 256 it ran 1.51x. The MLP nets: 0.82-0.94x.
+# `auto` precision on a CUDA GPU takes bf16 autocast only for a dcgan this big (width^2 x each
+# process's minibatch). On an H100 (`python benchmarks/images.py --precision-table`) autocast ran
+# 0.72-0.81x of fp32 at widths 32-128 and at width 256 with m = 64, where the small kernels and
+# the casts cost more than bf16 saves; at width 256 with m = 256 it ran 1.51x. The MLP nets:
+# 0.82-0.94x. On a CPU with bf16 instructions (AVX512-BF16 or AMX) the arithmetic, not launches,
+# is the cost, and autocast paid at every size: on an AMD EPYC (Zen 4), m = 64, two threads,
+# dcgan width 32 1.20x, width 64 1.36x, mlp 1.64x. Without them bf16 is emulated: fp32 there.
 BF16_MIN_WORK = 256 * 256 * 256
 
 
@@ -69,7 +73,7 @@ class ImageRunConfig:
     seed: int = 0  # same seed + same settings = same run on the same device
     device: str = "auto"  # auto (cuda, then mps, then cpu) | cpu | cuda | cuda:N | mps
     precision: str = (
-        "auto"  # auto: bf16 autocast on a CUDA GPU for big dcgan nets (auto_precision), else fp32
+        "auto"  # auto: bf16 autocast where it measured faster (auto_precision), else fp32
     )
 
     # the toy config's section-wise helpers apply unchanged: they only use dataclass fields
@@ -132,11 +136,32 @@ def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
 
 
 def auto_precision(model: ModelConfig, batch: int, device: str, bf16_ok: bool) -> str:
-    """What `auto` precision resolves to: bf16 autocast where it was measured to pay off (a CUDA
-    GPU with bf16, and a dcgan of width^2 x batch >= BF16_MIN_WORK), fp32 everywhere else."""
+    """What `auto` precision resolves to: bf16 autocast where it was measured to pay off, fp32
+    everywhere else. `device` is a torch device type; `bf16_ok` says whether it computes in bf16
+    natively (torch.cuda.is_bf16_supported(), or cpu_has_bf16()). On a CUDA GPU only a dcgan of
+    width^2 x batch >= BF16_MIN_WORK gains; on a CPU every model does."""
+    if not bf16_ok:
+        return "fp32"
+    if device == "cpu":
+        return "bf16"
     width = model.width or DEFAULT_WIDTH[model.name]
     big = model.name == "dcgan" and width * width * batch >= BF16_MIN_WORK
-    return "bf16" if device == "cuda" and bf16_ok and big else "fp32"
+    return "bf16" if device == "cuda" and big else "fp32"
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU has bf16 instructions (x86: AVX512-BF16 or AMX-BF16, as Linux lists them
+    in /proc/cpuinfo). Elsewhere, or when unreadable, False: torch then emulates bf16, slower."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    flags = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.partition(":")[2].split())
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
 
 
 __all__ = [
@@ -146,5 +171,6 @@ __all__ = [
     "ImageRunConfig",
     "ModelConfig",
     "auto_precision",
+    "cpu_has_bf16",
     "validate_images",
 ]

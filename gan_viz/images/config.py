@@ -138,7 +138,7 @@ def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
 def auto_precision(model: ModelConfig, batch: int, device: str, bf16_ok: bool) -> str:
     """What `auto` precision resolves to: bf16 autocast where it was measured to pay off, fp32
     everywhere else. `device` is a torch device type; `bf16_ok` says whether it computes in bf16
-    natively (torch.cuda.is_bf16_supported(), or cpu_has_bf16()). On a CUDA GPU only a dcgan of
+    natively (gan_viz.images.run.native_bf16). On a CUDA GPU only a dcgan of
     width^2 x batch >= BF16_MIN_WORK gains; on a CPU every model does."""
     if not bf16_ok:
         return "fp32"

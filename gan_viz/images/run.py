@@ -51,7 +51,7 @@ def _seed(*parts: int) -> int:
     return int(np.random.SeedSequence(list(parts)).generate_state(2, np.uint64)[0] >> np.uint64(1))
 
 
-def _native_bf16(device: torch.device) -> bool:
+def native_bf16(device: torch.device) -> bool:
     """Whether `device` computes in bf16 natively; elsewhere autocast would emulate it, slower."""
     if device.type == "cuda":
         return torch.cuda.is_bf16_supported()
@@ -110,7 +110,7 @@ class ImageGAN:
                 f"a multiple of the {self.world} processes",
             )
         self.device = dist.device if dist else resolve_device(cfg.device)
-        self._bf16_native = _native_bf16(self.device)
+        self._bf16_native = native_bf16(self.device)
         self.data = data if data is not None else load_digits(cfg.data)
         if cfg.cadence.eval_samples > len(self.data.train_x):
             raise ConfigError(

@@ -130,6 +130,17 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
         names = chart_data(page, 0, "gd._fullData.map(t => t.name)")
         for name in ("G(z-grid)", "real x ~ p_data", "fake G(z) ~ p_g", "G's gradient"):
             assert name in names
+        # The heat-map switch applies to the live frames too: the feed takes the page's settings.
+        page.get_by_text("optimal D*(x)").click()
+        wait_until(
+            lambda: chart_data(page, 0, "gd.data[0].name") == "D*(x)", 60, "a live D* map", page
+        )
+        frame = view_iteration(page)
+        wait_until(lambda: view_iteration(page) > frame, 60, "D* frames while training", page)
+        page.get_by_text("learned D(x)").click()
+        wait_until(
+            lambda: chart_data(page, 0, "gd.data[0].name") == "D(x)", 60, "the D map back", page
+        )
         # A mixture target adds the mode-occupancy strip under the curves: 8 modes x snapshots.
         wait_until(
             lambda: chart_data(page, 2, "gd.data[0].name") == "occupancy", 60, "occupancy", page

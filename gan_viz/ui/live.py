@@ -1,14 +1,17 @@
 """The live part of the playground: the timeline, the iteration line, the data view and the
 curves.
 
-Two fragments redraw on their own clocks while training, never the whole page: the data view
-and the iteration line every FRAME_SECONDS (the training process snapshots at that rate), the
-curves every CURVES_SECONDS (they change slowly, and a page that draws less leaves more of the
-machine to training). When paused, they redraw only on interaction; the timeline sits above
-them and a scrub reruns the page, so both views follow it. Each chart keeps its place on the
-page in both modes, so its Plotly instance (gan_viz.ui.live_chart) and the user's zoom survive
-Train and Pause. An unchanged figure is not built again. When training stops on its own
-(divergence, a closed tab) the view fragment asks for one full rerun, so the controls catch up.
+While training, the data view moves every FRAME_SECONDS (the training process snapshots at
+that rate) without any rerun: its chart follows a FrameFeed (gan_viz.ui.live_chart), which
+writes the newest snapshot's figure for the chart to fetch. Two fragments rerun on a slower
+clock, never the whole page: the iteration line (which also renews the feed) and the curves,
+every CURVES_SECONDS (a rerun costs the browser more than a frame, and a page that draws less
+leaves more of the machine to training). When paused, they redraw only on interaction; the
+timeline sits above them and a scrub reruns the page, so both views follow it. Each chart
+keeps its place on the page in both modes, so its Plotly instance (gan_viz.ui.live_chart) and
+the user's zoom survive Train and Pause. An unchanged figure is not built again. When training
+stops on its own (divergence, a closed tab) the view fragment asks for one full rerun, so the
+controls catch up.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from gan_viz.snapshot import Snapshot
 from gan_viz.ui import projector
 from gan_viz.ui.errors import shown_as_message
 from gan_viz.ui.help import METRICS, tip
-from gan_viz.ui.live_chart import live_chart
+from gan_viz.ui.live_chart import FrameFeed, live_chart
 from gan_viz.ui.session import Playground
 from gan_viz.ui.training_process import FRAME_SECONDS
 
@@ -33,6 +36,7 @@ HEAT_KEY = f"{P}.view.heat"
 LOG_STEPS_KEY = f"{P}.view.log_steps"
 BITS_KEY = f"{P}.view.bits"
 FIGURES = f"{P}.figures"  # session-state cache: view name -> (what it shows, figure)
+FEED = f"{P}.feed"  # session state: the data view's FrameFeed
 LIVE_CSS = """<style>
 /* Live views are replaced several times a second: never fade them while a frame is drawn. */
 .st-key-pg-live [data-stale="true"] { opacity: 1 !important; transition: none !important; }
@@ -107,9 +111,15 @@ def _label(snap: Snapshot) -> str:
     return f"iteration {snap.step:,} (D steps {snap.d_updates:,}, G steps {snap.g_updates:,})"
 
 
-def data_view(state: Playground, snap: Snapshot, place) -> None:
+def _feed() -> FrameFeed:
+    if FEED not in st.session_state:
+        st.session_state[FEED] = FrameFeed()
+    return st.session_state[FEED]
+
+
+def data_view(state: Playground, snap: Snapshot, place, training: bool = False) -> None:
     """The 1-D picture or the 2-D heat map of one snapshot (drawn into `place`), with its
-    heat-map switch."""
+    heat-map switch. While training the chart follows the data view's feed from `snap` on."""
     projector = _projector()
     heat = "d"
     if snap.dim == 2:
@@ -123,23 +133,25 @@ def data_view(state: Playground, snap: Snapshot, place) -> None:
             help=tip("heat"),
         )
     revision = f"run{state.run_number}"
-    signature = (id(snap), snap.step, heat, projector, revision)
+    dim = snap.dim
+    height = (620 if projector else 520) if dim == 1 else (720 if projector else 560)
 
-    def build():
+    def build(snap: Snapshot):
         if snap.dim == 1:
-            return figure_1d(
-                snap, projector=projector, uirevision=revision, height=620 if projector else 520
-            )
-        return figure_2d(
-            snap,
-            projector=projector,
-            heat=heat,
-            uirevision=revision,
-            height=720 if projector else 560,
-        )
+            return figure_1d(snap, projector=projector, uirevision=revision, height=height)
+        return figure_2d(snap, projector=projector, heat=heat, uirevision=revision, height=height)
 
+    key = f"{P}.view{dim}"
+    feed = _feed()
     with place, shown_as_message("draw the data view"):
-        live_chart(_cached("view", signature, build), key=f"{P}.view{snap.dim}")
+        if training:
+            history = state.worker.run.history
+            feed.follow(history.latest, (heat, projector, revision), build)
+            live_chart(None, key=key, feed=feed, height=height, period=FRAME_SECONDS)
+        else:
+            feed.stop()
+            signature = (id(snap), snap.step, heat, projector, revision)
+            live_chart(_cached("view", signature, lambda: build(snap)), key=key)
 
 
 def curves(state: Playground, now: int | None) -> None:
@@ -198,7 +210,7 @@ def live_views(state: Playground) -> None:
         else:
             left, right = st.columns([1.1, 1])
         with left:
-            st.fragment(run_every=FRAME_SECONDS if training else None)(_view)(
+            st.fragment(run_every=CURVES_SECONDS if training else None)(_view)(
                 state, training, None if training else shown
             )
         with right:
@@ -221,7 +233,7 @@ def _view(state: Playground, training: bool, shown: Snapshot | None) -> None:
         status_line(state, snap)
         stop_notes(state)
         if snap is not None:
-            data_view(state, snap, chart)
+            data_view(state, snap, chart, training)
 
 
 def _curves(state: Playground, shown_step: int | None) -> None:

@@ -1,0 +1,101 @@
+"""The live view's frame feed: the file a training chart fetches its frames from."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+
+from gan_viz.plots.view2d import figure_2d
+from gan_viz.presets import PRESETS
+from gan_viz.toy import ToyGAN
+from gan_viz.ui import live_chart
+from gan_viz.ui.live_chart import FrameFeed
+from gan_viz.ui.session import live_config
+
+
+def wait_for(condition, seconds: float = 10.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise AssertionError("timed out")
+
+
+def title(feed: FrameFeed) -> str | None:
+    try:
+        return json.loads(feed.path.read_text())["layout"]["title"]["text"]
+    except (OSError, ValueError):
+        return None
+
+
+@pytest.fixture
+def run():
+    cfg = live_config(PRESETS["ring-collapse"].config).replace(cadence={"eval_samples": 2000})
+    return ToyGAN(cfg)
+
+
+def test_feed_writes_each_new_snapshot_and_each_change_of_view(tmp_path, run):
+    feed = FrameFeed(tmp_path)
+    assert feed.url.startswith("frames/") and feed.path == tmp_path / feed.url
+    built = []
+
+    def build(snap, heat="d"):
+        built.append((snap.step, heat))
+        return figure_2d(snap, heat=heat, uirevision="r")
+
+    feed.follow(run.history.latest, ("d",), build)
+    try:
+        wait_for(lambda: title(feed) == "iteration 0")
+        run.train(
+            50
+        )  # a new snapshot (a record every 50): the feed draws it without being asked again
+        wait_for(lambda: title(feed) == "iteration 50")
+        data = json.loads(feed.path.read_text())["data"]
+        assert data[0]["type"] == "heatmap" and data[0]["name"] == "D(x)"
+        time.sleep(0.2)
+        assert built == [(0, "d"), (50, "d")]  # an unchanged snapshot is not drawn again
+        # the page switches the heat map: same snapshot, new settings, a new frame
+        feed.follow(run.history.latest, ("d_star",), lambda s: build(s, "d_star"))
+        wait_for(lambda: json.loads(feed.path.read_text())["data"][0]["name"] == "D*(x)")
+        assert feed.frames_written == 3
+        assert not list(tmp_path.glob("frames/*.tmp"))  # written whole, then renamed
+    finally:
+        feed.stop()
+    assert not feed.running and not feed.path.exists()
+
+
+def test_feed_ends_when_the_page_stops_renewing_it(tmp_path, run, monkeypatch):
+    monkeypatch.setattr(live_chart, "FEED_LEASE_SECONDS", 0.3)
+    feed = FrameFeed(tmp_path)
+    feed.follow(run.history.latest, (), lambda s: figure_2d(s))
+    wait_for(feed.path.exists)
+    wait_for(lambda: not feed.running, 5)  # a closed tab: no renewal, the thread goes
+    assert not feed.path.exists() and feed._job is None  # nothing of the session is kept
+    feed.follow(run.history.latest, (), lambda s: figure_2d(s))  # the page is back
+    wait_for(feed.path.exists)
+    feed.stop()
+
+
+def test_feed_survives_a_failing_build_and_stale_frames_are_removed(tmp_path, run):
+    old = tmp_path / "frames" / "dead.json"
+    old.parent.mkdir()
+    old.write_text("{}")
+    stale = time.time() - 2 * live_chart.STALE_FRAME_SECONDS
+    os.utime(old, (stale, stale))
+    feed = FrameFeed(tmp_path)
+    assert not old.exists()
+
+    def broken(snap):
+        raise ValueError("no figure")
+
+    feed.follow(run.history.latest, (), broken)
+    wait_for(lambda: not feed.running)  # logged, and the file is not left half-written
+    assert not feed.path.exists()
+    feed.follow(run.history.latest, (), lambda s: figure_2d(s))  # the next rerun starts anew
+    wait_for(lambda: title(feed) == "iteration 0")
+    feed.stop()

@@ -115,7 +115,10 @@ def time_to_digits(args, classifier) -> tuple[bool, int, float, float]:
     """(reached, steps, training seconds, share recognised): when the grid first reads as
     digits, or the best share seen when it never does within --max-steps."""
     cfg = IMAGE_PRESETS[args.digits_preset].config.replace(
-        model={"width": args.width}, cadence={"eval_every": 100, "grid": 64}, device=args.device
+        model={"width": args.width},
+        cadence={"eval_every": 100, "grid": 64},
+        device=args.device,
+        seed=args.seed,
     )
     run = ImageGAN(cfg, classifier=classifier)
     best = (False, 0, 0.0, 0.0)
@@ -144,6 +147,7 @@ def main() -> None:
     parser.add_argument("--skip-digits", action="store_true", help="speed only")
     parser.add_argument("--skip-speed", action="store_true", help="time to digits only")
     parser.add_argument("--digits-preset", default="mnist-dcgan", choices=sorted(IMAGE_PRESETS))
+    parser.add_argument("--seed", type=int, default=0, help="the time-to-digits run's seed")
     parser.add_argument(
         "--precision",
         default="fp32",
@@ -280,7 +284,10 @@ def digits(args, classifier) -> None:
     reached, steps, seconds, share = time_to_digits(args, classifier)
     o = IMAGE_PRESETS[args.digits_preset].config.optim
     width = args.width or "default"
-    name = f"preset {args.digits_preset}, width {width}, lr_d {o.lr_d:g}, lr_g {o.lr_g:g}"
+    name = (
+        f"preset {args.digits_preset}, width {width}, lr_d {o.lr_d:g}, lr_g {o.lr_g:g}, "
+        f"seed {args.seed}"
+    )
     target = f"(target >= {RECOGNISED_SHARE:.0%} at > {CONFIDENT}, all {N_CLASSES} digits covered)"
     grid_read = f"{round(share * 64)} of the 64 fixed-grid digits ({share:.1%})"  # 51 of 64 < 80%
     if not reached:

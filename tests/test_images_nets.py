@@ -53,6 +53,13 @@ def test_dcgan_follows_the_papers_conventions():
     # 28 x 28 natively: G's stack goes 7 -> 14 -> 28
     h = G.net[:3](torch.randn(2, 100, 1, 1))
     assert h.shape == (2, 32, 7, 7)
+    # one more 3 x 3 layer each that keeps the resolution: G's at 14 x 14, D's at 7 x 7
+    (g3,) = [m for m in G.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert g3.kernel_size == (3, 3) and g3.in_channels == g3.out_channels == 16
+    assert G.net[:9](torch.randn(2, 100, 1, 1)).shape == (2, 16, 14, 14)
+    d3 = [m for m in D.body if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3)]
+    assert len(d3) == 1 and d3[0].in_channels == d3[0].out_channels == 32
+    assert D.features(torch.zeros(2, 784)).shape == (2, 32 * 7 * 7)
 
 
 def test_mlp_is_the_papers_1200_1200_784_with_maxout_and_dropout():

@@ -13,7 +13,12 @@ mapping.
 `dcgan` follows Radford et al. 2016 at MNIST's native 28 x 28 (no upscaling to 64): transposed
 convolutions with batch norm and ReLU in G, strided convolutions with LeakyReLU 0.2 in D, weights
 N(0, 0.02). D has no batch norm: a penalty on D's gradient (R1, WGAN-GP) must see each sample
-judged on its own (Gulrajani et al. 2017, Sec. 4).
+judged on its own (Gulrajani et al. 2017, Sec. 4). Each net has one more 3 x 3 convolution that
+keeps the resolution, G's at 14 x 14 and D's at 7 x 7: depth where the strokes are drawn and
+judged. Measured on this project's CPU (width 32, seed 0, 4,000 iterations, 1,000 fresh
+samples): 68% of them confidently classified and a Frechet distance of 36, against 62% and 74
+without; by 8,000 iterations 73% and 22, where doubling the width of the nets without them gave
+67-69% and 32-36. The two layers cost 1.7x per iteration at width 32 (doubling the width: ~2x).
 
 Conditional (Mirza & Osindero 2014): G gets the one-hot digit beside z; D adds a projection term
 <embed(y), h(x)> to its logit (Miyato & Koyama 2018), so it judges "is this a real *y*?".
@@ -128,6 +133,10 @@ class DCGANGenerator(nn.Module):
             nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False),
             nn.BatchNorm2d(c),
             nn.ReLU(),
+            # (m, c, 14, 14) -> (m, c, 14, 14): strokes drawn before the last upsampling
+            nn.Conv2d(c, c, 3, 1, 1, bias=False),
+            nn.BatchNorm2d(c),
+            nn.ReLU(),
             # (m, c, 14, 14) -> (m, 1, 28, 28)
             nn.ConvTranspose2d(c, 1, 4, 2, 1),
             nn.Tanh(),
@@ -149,6 +158,8 @@ class DCGANDiscriminator(nn.Module):
             nn.Conv2d(1, c, 4, 2, 1),  # (m, 1, 28, 28) -> (m, c, 14, 14)
             nn.LeakyReLU(0.2),
             nn.Conv2d(c, 2 * c, 4, 2, 1),  # -> (m, 2c, 7, 7)
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(2 * c, 2 * c, 3, 1, 1),  # -> (m, 2c, 7, 7): a layer that judges strokes
             nn.LeakyReLU(0.2),
             nn.Flatten(),  # -> (m, 2c * 49)
         )

@@ -95,7 +95,8 @@ def test_feed_survives_a_failing_build_and_stale_frames_are_removed(tmp_path, ru
 
     feed.follow(run.history.latest, (), broken)
     wait_for(lambda: not feed.running)  # logged, and the file is not left half-written
-    assert not feed.path.exists()
+    assert not feed.path.exists() and feed.error == "ValueError: no figure"  # the page says it
     feed.follow(run.history.latest, (), lambda s: figure_2d(s))  # the next rerun starts anew
     wait_for(lambda: title(feed) == "iteration 0")
+    assert feed.error is None
     feed.stop()

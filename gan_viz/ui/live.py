@@ -147,11 +147,13 @@ def data_view(state: Playground, snap: Snapshot, place, training: bool = False) 
         return figure_2d(snap, projector=projector, heat=heat, uirevision=revision, height=height)
 
     key = f"{P}.view{dim}"
-    feed = _feed()
     with place, shown_as_message("draw the data view"):
+        feed = _feed()  # (its folder could be unwritable: one line, not a traceback)
         if training:
             history = state.worker.run.history
             feed.follow(history.latest, (heat, projector, revision), build)
+            if feed.error:
+                st.warning(f"The live view cannot update: {feed.error}", icon=":material/warning:")
             live_chart(None, key=key, feed=feed, height=height, period=FRAME_SECONDS)
         else:
             feed.stop()

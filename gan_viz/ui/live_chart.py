@@ -174,6 +174,7 @@ class FrameFeed:
         self.path.parent.mkdir(exist_ok=True)
         _remove_stale(self.path.parent)
         self.frames_written = 0
+        self.error: str | None = None  # why the last thread ended early, until a frame is written
         self._lock = threading.Lock()
         self._job: tuple[Callable, tuple, Callable[..., go.Figure]] | None = None
         self._until = 0.0
@@ -214,8 +215,9 @@ class FrameFeed:
                     drawn = key
                 del source, build, snap
                 time.sleep(FEED_POLL_SECONDS)
-        except Exception:  # the view stops moving; the page's next rerun starts a new thread
+        except Exception as err:  # the view stops; the page says why and its next rerun retries
             log.exception("gan-viz: the live view's feed failed")
+            self.error = f"{type(err).__name__}: {err}"
         finally:
             self.path.unlink(missing_ok=True)
 
@@ -225,6 +227,7 @@ class FrameFeed:
         tmp.write_text(text)
         os.replace(tmp, self.path)
         self.frames_written += 1
+        self.error = None
 
 
 def _remove_stale(folder: Path) -> None:

@@ -97,3 +97,32 @@ def test_a_stored_image_run_trains_on_from_its_checkpoint(tmp_path, classifier_c
     assert stored.weights()["iteration"] == 20
     log = stored.settings_log()
     assert [s for s, _ in log] == [0, 10] and log[1][1]["optim"]["lr_g"] == 1e-3
+
+
+def test_a_run_saved_with_other_networks_is_refused_in_one_line(tmp_path, classifier_cache, capsys):
+    """A checkpoint whose nets differ from what the settings build now (e.g. saved before dcgan
+    had its 3 x 3 layers) cannot be trained on: `runs resume` says so, and the run is kept."""
+    from gan_viz.cli import main
+
+    folder, clf = classifier_cache
+    store = RunStore(tmp_path / "runs.sqlite")
+    run = ImageGAN(tiny(), classifier=clf)
+    rec = RunRecorder(store, KIND, run.config_json(), "tiny")
+    follow = ImageFollower(run, rec)
+    run.train(10)
+    assert follow.finish()
+    stored = store.open(rec.run_id)
+    state = stored.weights()
+    # the dcgan G of an older gan-viz: no 3 x 3 layer at 14 x 14, its last layer one place up
+    old_g = {k: v for k, v in state["G"].items() if not k.startswith(("net.6.", "net.7."))}
+    old_g = {k.replace("net.9.", "net.6."): v for k, v in old_g.items()}
+    torch.save({**state, "G": old_g}, store.weights_path(stored._info.uid))
+    before = store.open(rec.run_id).columns()["step"].tolist()
+
+    code = main(["runs", "resume", str(rec.run_id), "--steps", "5", "--cache-dir", str(folder),
+                 "--store", str(store.path), "--quiet"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "saved weights" in err and "dcgan before its 3 x 3 layers" in err, err
+    assert "Traceback" not in err
+    assert store.open(rec.run_id).columns()["step"].tolist() == before
+    assert store.run(rec.run_id).step == 10

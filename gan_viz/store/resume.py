@@ -57,7 +57,16 @@ def restore(run, state: dict) -> None:
     where the checkpoint has them (toy runs); saved on another kind of device, or absent (image
     runs), they stay as seeded: the run goes on, not bit for bit."""
     t = run.trainer
-    run.load_weights(state)
+    try:
+        run.load_weights(state)
+    except RuntimeError as err:  # load_state_dict: missing, unexpected or misshapen weights
+        raise ConfigError(
+            "saved weights",
+            "weights of other networks",
+            "weights of the networks these settings build now (this run was saved by a gan-viz "
+            "whose networks differ, e.g. dcgan before its 3 x 3 layers: replay and export it, or "
+            "train a new run)",
+        ) from err
     for opt, key in ((t.opt_d, "opt_d"), (t.opt_g, "opt_g")):
         if key in state and _finite(state[key]):
             opt.load_state_dict(state[key])

@@ -49,6 +49,17 @@ def test_a_diverged_run_is_stored_as_diverged_with_finite_weights(tmp_path, clas
     assert all(torch.isfinite(v).all() for v in g.values() if v.is_floating_point())
 
 
+def stored_tiny_run(tmp_path, clf) -> tuple[RunStore, RunRecorder]:
+    """A tiny image run trained 10 iterations and recorded, finished, in a fresh store."""
+    store = RunStore(tmp_path / "runs.sqlite")
+    run = ImageGAN(tiny(), classifier=clf)
+    rec = RunRecorder(store, KIND, run.config_json(), "tiny")
+    follow = ImageFollower(run, rec)
+    run.train(10)
+    assert follow.finish()
+    return store, rec
+
+
 def test_a_stored_image_run_trains_on_from_its_checkpoint(tmp_path, classifier_cache, capsys):
     """In process: a fork starts from the stored weights and counters with the stored
     evaluations. From a shell: `gan-viz runs resume` trains the run on with a changed rate,
@@ -57,12 +68,7 @@ def test_a_stored_image_run_trains_on_from_its_checkpoint(tmp_path, classifier_c
     from gan_viz.images.store import resume
 
     folder, clf = classifier_cache
-    store = RunStore(tmp_path / "runs.sqlite")
-    run = ImageGAN(tiny(), classifier=clf)
-    rec = RunRecorder(store, KIND, run.config_json(), "tiny")
-    follow = ImageFollower(run, rec)
-    run.train(10)
-    assert follow.finish()
+    store, rec = stored_tiny_run(tmp_path, clf)
     saved = store.open(rec.run_id).weights()
 
     fork, fork_rec = resume(store, rec.run_id, new_run=True, classifier=clf)
@@ -105,12 +111,7 @@ def test_a_run_saved_with_other_networks_is_refused_in_one_line(tmp_path, classi
     from gan_viz.cli import main
 
     folder, clf = classifier_cache
-    store = RunStore(tmp_path / "runs.sqlite")
-    run = ImageGAN(tiny(), classifier=clf)
-    rec = RunRecorder(store, KIND, run.config_json(), "tiny")
-    follow = ImageFollower(run, rec)
-    run.train(10)
-    assert follow.finish()
+    store, rec = stored_tiny_run(tmp_path, clf)
     stored = store.open(rec.run_id)
     state = stored.weights()
     # the dcgan G of an older gan-viz: no 3 x 3 layer at 14 x 14, its last layer one place up

@@ -1,8 +1,9 @@
 """Cost of measuring one snapshot, 1-D and 2-D (targets: <= 20 ms in 1-D, <= 100 ms in 2-D).
 
-A metric row (`_measure`: G on the evaluation noise, D on real and fake, JS/KL/reverse KL at
-resolution h, W1, V, mode metrics) and a full snapshot (the row plus D on the whole grid, the
-z -> x mapping and G's gradient arrows), each timed `--repeat` times; medians printed.
+A metric row (`measure` of the run as it stands: G on the evaluation noise, D on real and fake,
+JS/KL/reverse KL at resolution h, W1, V, mode metrics) and a full snapshot (the row plus D on the
+whole grid, the z -> x mapping and G's gradient arrows), each timed `--repeat` times;
+medians printed.
 
     python benchmarks/measure.py [--repeat 30]
 """
@@ -13,6 +14,7 @@ import argparse
 import platform
 import statistics
 import time
+from functools import partial
 
 import torch
 
@@ -50,7 +52,7 @@ def main() -> None:
     for name, cfg in CASES.items():
         run = ToyGAN(cfg)
         run.train(200)
-        row = median_ms(run._measure, args.repeat)
+        row = median_ms(partial(run.measure, run.capture(copy=False), False), args.repeat)
         snap = median_ms(run.snapshot, args.repeat)
         c = run.cfg.cadence
         print(

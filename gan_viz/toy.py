@@ -6,10 +6,16 @@ This is the engine object the playground, the CLI and the sweeps drive:
     run.train(1000)            # iterations; a metric row + snapshot every cadence.record_every
     run.step_d(); run.step_g() # single moves of the game
     snap = run.snapshot()      # where the game stands now, as numpy
+
+A record is three stages, so that the live app can measure one moment while training goes on:
+`capture()` freezes the game (copies of G and D, the counters), `measure(moment)` computes the
+metric row and snapshot from that copy alone, `commit(...)` appends them to the history.
+`record()` runs the three in a row.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import time
@@ -34,10 +40,10 @@ from gan_viz.measure import (
     wasserstein1,
 )
 from gan_viz.nets import build_nets
-from gan_viz.objectives import value_fn
+from gan_viz.objectives import Objective, value_fn
 from gan_viz.snapshot import Snapshot
 from gan_viz.targets import make_target
-from gan_viz.train import Diverged, GameTrainer
+from gan_viz.train import Diverged, GameTrainer, weight_copies
 
 RESET_SECTIONS = ("target", "noise", "nets", "seed", "device")  # changes that need a new run
 N_ARROWS = 200  # fake samples that carry a gradient arrow in a snapshot
@@ -51,6 +57,41 @@ def _blocks(net: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tor
     if len(x) <= EVAL_BLOCK:
         return net(x)
     return torch.cat([net(part) for part in x.split(EVAL_BLOCK)])
+
+
+def _d_prob(
+    D: torch.nn.Module, objective: Objective, x: torch.Tensor, std_from: torch.Tensor | None
+) -> torch.Tensor:
+    """D(x) in (0, 1) at each point (packing: each point judged with copies of itself)."""
+    v = D(x.repeat_interleave(D.pack, 0), std_from=std_from)
+    return objective.d_prob(v)
+
+
+def _frozen(net: torch.nn.Module) -> torch.nn.Module:
+    """A private copy of net for measuring: no gradients kept for its weights."""
+    twin = copy.deepcopy(net)
+    twin.requires_grad_(False)
+    return twin
+
+
+@dataclass
+class Moment:
+    """The game at one iteration, frozen for measuring: G and D as they were (private copies when
+    captured with `copy=True`, so training may go on meanwhile), the objective, the counters,
+    the seconds trained and the last step's statistics."""
+
+    G: torch.nn.Module
+    D: torch.nn.Module
+    objective: Objective
+    step: int
+    d_updates: int
+    g_updates: int
+    seconds: float
+    stats: dict[str, float]
+
+    @property
+    def counters(self) -> dict[str, int]:
+        return {"step": self.step, "d_updates": self.d_updates, "g_updates": self.g_updates}
 
 
 @dataclass
@@ -237,9 +278,7 @@ class ToyGAN:
 
     def d_prob(self, x: torch.Tensor, std_from: torch.Tensor | None = None) -> torch.Tensor:
         """D(x) in (0, 1) at each point (packing: each point judged with copies of itself)."""
-        D = self.trainer.D
-        v = D(x.repeat_interleave(D.pack, 0), std_from=std_from)
-        return self.trainer.objective.d_prob(v)
+        return _d_prob(self.trainer.D, self.trainer.objective, x, std_from)
 
     def sample(self, n: int, seed: int | None = None) -> np.ndarray:
         """n fresh samples of the current generator, (n, dim) float32."""
@@ -257,38 +296,66 @@ class ToyGAN:
     def record(self, snapshot: bool | None = None) -> Snapshot | None:
         """Measure now and append a metric row to the history; also a full snapshot when
         `snapshot` is True, or (None) when cadence.snapshot_every says one is due."""
+        moment = self.capture(copy=False)  # measured at once: the live nets serve
+        if moment is None:
+            return None
+        if snapshot is None:
+            last = self.history.latest()
+            every = self.cfg.cadence.snapshot_every
+            snapshot = every == 0 or last is None or moment.step - last.step >= every
+        row, snap = self.measure(moment, snapshot)
+        self.commit(moment, row, snap)
+        return snap
+
+    def capture(self, copy: bool = True) -> Moment | None:
+        """The game as it stands, for `measure`; None once the run has diverged (checked here:
+        a NaN or inf weight ends the run as in `record`). With `copy`, G and D are private
+        copies, so training may go on while another thread measures the moment."""
         if self.diverged is not None:
             return None
         self._guarded(self.trainer.check_finite)
         if self.diverged is not None:
             return None
-        every = self.cfg.cadence.snapshot_every
-        if snapshot is None:
-            last = self.history.latest()
-            snapshot = every == 0 or last is None or self.step_count - last.step >= every
-        m = self._measure()
+        return self._moment(copy)
+
+    def _moment(self, copy: bool) -> Moment:
         seconds = self.seconds_training
         if self._train_start is not None:
             seconds += time.perf_counter() - self._train_start
         t = self.trainer
-        counters = {"step": t.iteration, "d_updates": t.d_updates, "g_updates": t.g_updates}
-        self.history.add_row({**counters, "seconds": seconds, **m.metrics})
-        snap = None
-        if snapshot:
-            snap = self._snapshot_from(m)
-            self.history.add_snapshot(snap)
-        self._last_good = self._weights()
-        return snap
+        G, D = (_frozen(t.G), _frozen(t.D)) if copy else (t.G, t.D)
+        return Moment(
+            G, D, t.objective, t.iteration, t.d_updates, t.g_updates, seconds, t.scalar_stats()
+        )
 
-    def _measure(self) -> _Measurement:
+    def measure(self, moment: Moment, snapshot: bool) -> tuple[dict, Snapshot | None]:
+        """The metric row of `moment`, and its snapshot if `snapshot`. Reads the moment and
+        this run's fixed evaluation sets only, so it may run in another thread while the run
+        trains; the history is not touched (see `commit`)."""
+        m = self._measure(moment)
+        row = {**moment.counters, "seconds": moment.seconds, **m.metrics}
+        return row, self._snapshot_from(moment, m) if snapshot else None
+
+    def commit(self, moment: Moment, row: dict, snap: Snapshot | None) -> None:
+        """Append a measured moment to the history; its weights become the last good ones."""
+        self.history.add_row(row)
+        if snap is not None:
+            self.history.add_snapshot(snap)
+        self._last_good = weight_copies(moment.G, moment.D)
+
+    def _measure(self, moment: Moment) -> _Measurement:
         """The metric row: divergences, V, D on real and fake, W1, mode metrics."""
-        t, G, D = self.trainer, self.trainer.G, self.trainer.D
+        G, D, objective = moment.G, moment.D, moment.objective
+
+        def d_prob(x: torch.Tensor) -> torch.Tensor:
+            return _d_prob(D, objective, x, std_ref)
+
         with torch.inference_mode():
             fake_t = _blocks(G, self.z_eval)
             fake = fake_t.float().cpu().numpy()
             std_ref = fake_t[: self.cfg.optim.batch] if D.minibatch_std else None
-            d_real = _blocks(lambda x: self.d_prob(x, std_ref), self.real_eval_t)
-            d_fake = _blocks(lambda x: self.d_prob(x, std_ref), fake_t)
+            d_real = _blocks(d_prob, self.real_eval_t)
+            d_fake = _blocks(d_prob, fake_t)
             v = float(value_fn(d_real, d_fake))
         dens = self.meter.measure(fake)
         metrics = {
@@ -296,13 +363,13 @@ class ToyGAN:
             "kl": dens.kl,
             "rkl": dens.rkl,
             "w1": self.sliced_w1(fake) if self.sliced_w1 else wasserstein1(fake, self.real_eval),
-            "v": v if t.objective.prob_is_dstar else float("nan"),
+            "v": v if objective.prob_is_dstar else float("nan"),
             "c": -np.log(4.0) + 2.0 * dens.js,
             "d_real": float(d_real.mean()),
             "d_fake": float(d_fake.mean()),
             "outside_g": dens.outside_g,
         }
-        for key, value in t.scalar_stats().items():
+        for key, value in moment.stats.items():
             metrics.setdefault(key if key not in ("d_real", "d_fake") else f"batch_{key}", value)
         counts = None
         if self.target.modes is not None:
@@ -313,17 +380,20 @@ class ToyGAN:
 
     def snapshot(self) -> Snapshot:
         """Where the game stands now, as numpy (see gan_viz.snapshot)."""
-        return self._snapshot_from(self._measure())
+        moment = self._moment(copy=False)
+        return self._snapshot_from(moment, self._measure(moment))
 
-    def _snapshot_from(self, m: _Measurement) -> Snapshot:
-        t = self.trainer
+    def _snapshot_from(self, moment: Moment, m: _Measurement) -> Snapshot:
         with torch.no_grad():
-            d_grid = _blocks(lambda x: self.d_prob(x, m.std_ref), self.grid_t).float().cpu().numpy()
+            d_grid = _blocks(
+                lambda x: _d_prob(moment.D, moment.objective, x, m.std_ref), self.grid_t
+            )
+            d_grid = d_grid.float().cpu().numpy()
         show = self._show_order[: self.cfg.cadence.show_samples]
         snap = Snapshot(
-            step=t.iteration,
-            d_updates=t.d_updates,
-            g_updates=t.g_updates,
+            step=moment.step,
+            d_updates=moment.d_updates,
+            g_updates=moment.g_updates,
             real=self.real_eval[show].astype(np.float32),
             fake=m.fake[show],
             axes=list(self.grid.axes),
@@ -337,18 +407,18 @@ class ToyGAN:
         if m.mode_counts is not None:
             snap.mode_counts = m.mode_counts
             snap.mode_centres = self.target.modes.centres
-        self._mapping(snap)
-        snap.g_arrows = self._g_arrows(m.fake_t[show[:N_ARROWS]])
+        self._mapping(moment.G, snap)
+        snap.g_arrows = self._g_arrows(moment, m.fake_t[show[:N_ARROWS]])
         return snap
 
-    def _mapping(self, snap: Snapshot) -> None:
+    def _mapping(self, G: torch.nn.Module, snap: Snapshot) -> None:
         """The z -> x picture: mapping lines (1-D) or G's image of a z-grid (2-D, z <= 2)."""
         prior = self.cfg.noise.prior
         span = 1.0 if prior == "uniform" else 2.5
         with torch.no_grad():
             if self.dim == 1 and self.z_dim == 1:
                 z = z_quantiles(prior, Z_LINE_POINTS)
-                x = self.trainer.G(torch.from_numpy(z).float()[:, None].to(self.device))
+                x = G(torch.from_numpy(z).float()[:, None].to(self.device))
                 snap.z_line, snap.x_line = z, x[:, 0].float().cpu().numpy()
             elif self.dim == 2 and self.z_dim <= 2:
                 ticks = np.linspace(-span, span, 11)
@@ -359,13 +429,14 @@ class ToyGAN:
                     a, b = np.meshgrid(ticks, fine, indexing="ij")  # (11, 60)
                     lines = np.concatenate([np.stack([a, b], -1), np.stack([b, a], -1)])
                 z = torch.from_numpy(lines.reshape(-1, self.z_dim)).float().to(self.device)
-                x = self.trainer.G(z).float().cpu().numpy()
+                x = G(z).float().cpu().numpy()
                 snap.z_grid = x.reshape(lines.shape[0], lines.shape[1], 2)
 
-    def _g_arrows(self, fake: torch.Tensor) -> np.ndarray:
+    @staticmethod
+    def _g_arrows(moment: Moment, fake: torch.Tensor) -> np.ndarray:
         """-d(G's loss)/dx at fake samples: where G's gradient pushes each sample."""
         x = fake.detach().clone().requires_grad_(True)
-        D, obj = self.trainer.D, self.trainer.objective
+        D, obj = moment.D, moment.objective
         v = D(x.repeat_interleave(D.pack, 0))
         (grad,) = torch.autograd.grad(obj.g_loss(v) * len(v), x)
         return (-grad).float().cpu().numpy()

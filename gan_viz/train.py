@@ -75,6 +75,15 @@ class Diverged(RuntimeError):
     """A loss or a weight became NaN or infinite."""
 
 
+def weight_copies(G: nn.Module, D: nn.Module) -> dict:
+    """Copies of G's and D's state dicts on the CPU (a CPU tensor's .cpu() is itself, so each
+    is copied)."""
+    return {
+        name: {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
+        for name, net in (("G", G), ("D", D))
+    }
+
+
 class GameTrainer:
     """The minimax game between G and D, advanced by D steps, G steps or whole iterations.
 
@@ -346,12 +355,9 @@ class GameTrainer:
     # --- health ----------------------------------------------------------------------------------
 
     def weight_copies(self) -> dict:
-        """Copies of G's and D's state dicts on the CPU (a CPU tensor's .cpu() is itself, so
-        each is copied), e.g. the last good weights kept at every record."""
-        return {
-            name: {k: v.detach().to("cpu", copy=True) for k, v in net.state_dict().items()}
-            for name, net in (("G", self.G), ("D", self.D))
-        }
+        """Copies of G's and D's state dicts on the CPU, e.g. the last good weights kept at
+        every record."""
+        return weight_copies(self.G, self.D)
 
     def check_finite(self) -> None:
         """Raise Diverged naming what went wrong if a loss or weight is NaN or infinite."""

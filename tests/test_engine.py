@@ -215,6 +215,32 @@ def test_snapshot_fields_in_1d_and_2d():
     assert np.all((s2.d > 0) & (s2.d < 1))
 
 
+def test_a_captured_moment_measures_as_a_record_then_while_training_goes_on():
+    # The live app measures one moment in a second thread while the run trains on: a moment
+    # captured at iteration 30 and measured after 20 more iterations must give the row and
+    # snapshot a record at iteration 30 gives, and capturing it must not change the training.
+    cfg = tiny("ring8", noise=NoiseConfig("normal", 2))
+    recorded, overlapped = ToyGAN(cfg), ToyGAN(cfg)
+    for run in (recorded, overlapped):
+        run.train(30, record=False)
+    snap = recorded.record(snapshot=True)
+    row = recorded.history.last_row()
+    moment = overlapped.capture()
+    overlapped.train(20, record=False)
+    later_row, later_snap = overlapped.measure(moment, snapshot=True)
+    assert later_snap.step == 30 and later_snap.equals(snap)
+    assert later_row.pop("seconds") > 0 and row.pop("seconds") > 0
+    assert later_row.keys() == row.keys()
+    np.testing.assert_equal(later_row, row)
+    recorded.train(20, record=False)
+    for net in ("G", "D"):
+        for k, v in recorded.weights()[net].items():
+            assert torch.equal(v, overlapped.weights()[net][k]), (net, k)
+    overlapped.commit(moment, later_row, later_snap)
+    assert overlapped.history.last_row()["step"] == 30 and overlapped.history.latest().step == 30
+    assert overlapped.step_count == 50
+
+
 def test_snapshot_survives_a_round_trip_through_arrays():
     from gan_viz.snapshot import Snapshot
 

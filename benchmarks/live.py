@@ -6,9 +6,11 @@ distinct frames the data view draws (a frame = a new "iteration N" title on the 
 in this process, train the same RunConfig headless: pure training (no metric rows, one torch
 thread, as the app's training process runs) and, for reference, the CLI's recording cadence.
 Rounds alternate browser and headless so drift in the machine's load hits both alike; medians.
-A third row trains through the app's own training process and mirror (gan_viz.ui.worker) with no
+Two more rows train through the app's own training process and mirror (gan_viz.ui.worker) with no
 browser and no page drawing: what live training costs by itself (a snapshot per frame, the pipe,
-the run store), apart from sharing the machine with the browser.
+the run store), apart from sharing the machine with the browser; once with each frame measured in
+line, once measured beside the training in a second thread (which the app does from
+MEASURE_BESIDE_CORES cores: the browser row uses what this machine gets).
 
     python benchmarks/live.py [--presets fig1 ring-collapse] [--rounds 3] [--seconds 15]
 
@@ -37,7 +39,12 @@ from gan_viz.presets import PRESETS  # noqa: E402
 from gan_viz.targets import TARGETS  # noqa: E402
 from gan_viz.toy import ToyGAN  # noqa: E402
 from gan_viz.ui.session import live_config  # noqa: E402
-from gan_viz.ui.training_process import FRAME_SECONDS, TRAIN_THREADS  # noqa: E402
+from gan_viz.ui.training_process import (  # noqa: E402
+    FRAME_SECONDS,
+    TRAIN_THREADS,
+    measure_beside,
+    usable_cores,
+)
 from gan_viz.ui.worker import TrainingWorker  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHART_FRAME,
@@ -144,9 +151,10 @@ def headless_round(name: str, seconds: float, record: bool) -> float:
     return n / (time.perf_counter() - start)
 
 
-def process_round(name: str, seconds: float) -> float:
+def process_round(name: str, seconds: float, beside: bool) -> float:
     """The app's training process with no browser: iterations per second over `seconds`."""
-    worker = TrainingWorker(live_config(PRESETS[name].config), name="benchmark")
+    cfg = live_config(PRESETS[name].config)
+    worker = TrainingWorker(cfg, name="benchmark", measure_beside=beside)
     try:
         worker.start()
         time.sleep(3.0)  # warm-up, as in the browser: chunks are sized from measured speed
@@ -183,7 +191,8 @@ def main() -> None:
             assert page.locator(CHART_FRAME).count() >= 2
             for name in args.presets:
                 pick_preset(page, name)
-                live, fps, pure, cli, react, shares, alone = [], [], [], [], [], [], []
+                live, fps, pure, cli, react, shares = [], [], [], [], [], []
+                alone: dict[bool, list[float]] = {False: [], True: []}
                 for _ in range(args.rounds):
                     speed, frames, react_ms, share = live_round(
                         page, args.seconds, server.process.pid
@@ -194,7 +203,8 @@ def main() -> None:
                     shares.append(share)
                     pure.append(headless_round(name, args.seconds, record=False))
                     cli.append(headless_round(name, args.seconds / 3, record=True))
-                    alone.append(process_round(name, args.seconds / 2))
+                    for beside in alone:
+                        alone[beside].append(process_round(name, args.seconds / 2, beside))
                 results[name] = (live, fps, pure, cli, react, shares, alone)
             browser.close()
     finally:
@@ -202,9 +212,11 @@ def main() -> None:
         scratch.cleanup()
 
     print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}")
+    beside = measure_beside(torch.device("cpu"))
     print(
         f"live: one training process per tab, {TRAIN_THREADS} torch thread, a snapshot per "
-        f"frame (target {FRAME_SECONDS:g} s); headless: the same RunConfig, {TRAIN_THREADS} "
+        f"frame (target {FRAME_SECONDS:g} s), measured {'beside' if beside else 'in line'} "
+        f"({usable_cores()} cores); headless: the same RunConfig, {TRAIN_THREADS} "
         f"torch thread; {args.rounds} rounds of {args.seconds:g} s, medians"
     )
     for name, (live, fps, pure, cli, react, shares, alone) in results.items():
@@ -218,11 +230,13 @@ def main() -> None:
             f"  headless, CLI cadence {m_cli:7.1f} it/s  (a metric row every "
             f"{cfg.cadence.record_every} iterations; rounds: {_list(cli)})"
         )
-        m_alone = statistics.median(alone)
-        print(
-            f"  training process, no browser {m_alone:7.1f} it/s  "
-            f"({m_alone / m_pure:.2f}x headless; rounds: {_list(alone)})"
-        )
+        for beside, rounds in alone.items():
+            m_alone = statistics.median(rounds)
+            how = "measured beside" if beside else "measured in line"
+            print(
+                f"  training process, no browser, {how} {m_alone:7.1f} it/s  "
+                f"({m_alone / m_pure:.2f}x headless; rounds: {_list(rounds)})"
+            )
         print(f"  ratio live / headless = {m_live / m_pure:.2f}x  (target >= 0.7x)")
         view = f"{TARGETS[cfg.target.name].dim}-D"
         target = " (target >= 5 for the 2-D view)" if view == "2-D" else ""

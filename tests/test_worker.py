@@ -3,6 +3,7 @@
 import gc
 import time
 
+import numpy as np
 import pytest
 
 from gan_viz.config import (
@@ -38,9 +39,11 @@ def wait_for(condition, seconds=60.0, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def worker():
-    w = TrainingWorker(TINY, name="test")
+# Every test of a worker runs with frames measured in line and measured beside the training (a
+# second thread: the default on machines with MEASURE_BESIDE_CORES cores).
+@pytest.fixture(params=[False, True], ids=["in-line", "beside"])
+def worker(request):
+    w = TrainingWorker(TINY, name="test", measure_beside=request.param)
     yield w
     w.close()
 
@@ -88,6 +91,32 @@ def test_fixed_speed_trains_that_many_iterations_per_frame(worker):
     steps = worker.run.history.snapshot_steps()
     assert all(b - a <= 3 for a, b in zip(steps, steps[1:]))
     assert any(b - a == 3 for a, b in zip(steps, steps[1:]))
+
+
+def test_frames_measured_beside_the_training_are_those_measured_in_line():
+    # At a fixed speed both processes train the same chunks, so measured beside (captured at a
+    # chunk's end, sent when the next chunk ends or a command comes) the rows must be the very
+    # same, in the same order, ending at the iteration where training paused. (That a captured
+    # moment measures the same while training goes on: test_engine.py.)
+    cfg = TINY.replace(seed=3)
+    columns = []
+    for beside in (False, True):
+        w = TrainingWorker(cfg, name=f"beside-{beside}", measure_beside=beside)
+        try:
+            w.set_speed(4)
+            w.start()
+            wait_for(lambda w=w: len(w.run.history) >= 8, what="seven frames")
+            w.pause()
+            assert w.run.history.columns()["step"][-1] == w.run.step_count
+            assert w.run.history.latest().step == w.run.step_count
+            columns.append(w.run.history.columns())
+        finally:
+            w.close()
+    inline, beside = columns  # the first eight rows come before the pause, whole chunks
+    assert list(inline["step"][:8]) == list(beside["step"][:8]) == list(range(0, 32, 4))
+    for key in inline:
+        if key != "seconds":
+            np.testing.assert_array_equal(beside[key][:8], inline[key][:8], err_msg=key)
 
 
 def test_learning_rate_changes_mid_run_without_losing_it(worker):

@@ -16,6 +16,14 @@ the frame stretches when a snapshot would take more than MAX_SNAPSHOT_SHARE of i
 speed ("N iterations per frame") it trains N iterations, snapshots, and waits out the frame, so
 slow speeds can be watched step by step.
 
+Where the machine has cores to spare (measure_beside), a frame's snapshot is measured by a second
+thread while the next chunk trains: the chunk's end is captured (ToyGAN.capture: copies of G and
+D), measured beside the training (torch ops drop the GIL), and sent when the next chunk ends, so
+the views run one chunk behind the status line and the snapshots cost training nothing. On few
+cores the thread would take the CPU that the browser and the server need: measured on 2 cores
+with Chromium drawing the 2-D ring, live training fell from 0.56-0.63x to 0.50-0.53x of headless,
+while with no browser it rose from 0.80x to 0.96-1.00x. So it needs MEASURE_BESIDE_CORES cores.
+
 Messages (tuples over a multiprocessing Pipe), page -> process: (request id, command, argument)
 with commands start, pause, speed, move ("d", "g" or "it"), update (a RunConfig), reset (a
 RunConfig), resume ((store run id, fork): go on training a stored run from its checkpoint),
@@ -40,13 +48,14 @@ import logging
 import os
 import time
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import torch
 
 from gan_viz.config import ConfigError, RunConfig
 from gan_viz.device import describe
-from gan_viz.toy import ToyGAN
+from gan_viz.toy import Moment, ToyGAN
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +76,9 @@ TRAIN_THREADS = 1
 # the event loop and script thread that answer clicks and send frames. On an idle core the
 # niceness costs training nothing.
 TRAIN_NICENESS = 5
+# Cores from which a frame's snapshot is measured in a second thread, beside the training (see
+# the module's docstring): one for training, one for measuring, the rest for the page.
+MEASURE_BESIDE_CORES = 4
 
 
 # The app's cadence: a full snapshot with every record (the process records once per frame,
@@ -77,6 +89,20 @@ LIVE_CADENCE = {"snapshot_every": 0}
 def live_config(cfg: RunConfig) -> RunConfig:
     """cfg with the app's cadence (LIVE_CADENCE)."""
     return cfg.replace(cadence=LIVE_CADENCE)
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its affinity where the OS says, else all)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def measure_beside(device: torch.device) -> bool:
+    """Whether frames are measured in a second thread: on a CPU with MEASURE_BESIDE_CORES cores
+    to run on. A GPU run measures in line: its measurements are kernels on the same device, and
+    a second thread would only contend for the GIL (not measured: no GPU here)."""
+    return device.type == "cpu" and usable_cores() >= MEASURE_BESIDE_CORES
 
 
 @dataclass
@@ -98,9 +124,18 @@ def refusal(err: ConfigError) -> tuple:
 
 
 class _Trainer:
-    def __init__(self, conn, cfg: RunConfig, store_path: str | None = None):
+    def __init__(
+        self,
+        conn,
+        cfg: RunConfig,
+        store_path: str | None = None,
+        beside: bool | None = None,
+    ):
         self.conn = conn
         self.store_path = store_path
+        self.beside = beside  # measure frames in a second thread (None: measure_beside decides)
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: tuple[Future, Moment] | None = None  # a frame being measured beside
         self.training = False
         self.speed: int | None = None
         self.run_id = 0
@@ -111,6 +146,10 @@ class _Trainer:
         self.store_failed = False
         self.run = self._new_run(cfg)
         self._announce()
+
+    @property
+    def measuring_beside(self) -> bool:
+        return measure_beside(self.run.device) if self.beside is None else self.beside
 
     # --- runs ------------------------------------------------------------------------------------
 
@@ -192,6 +231,7 @@ class _Trainer:
         """Act on one message; False when the process should end."""
         request, command, arg = message
         error: tuple | None = None
+        self._settle_and_send()  # every command sees the history up to the last iteration
         if command == "close":
             self._stop_recording()
             return False
@@ -296,28 +336,66 @@ class _Trainer:
     def _chunk(self) -> tuple[int, float]:
         """Iterations before the next snapshot, and the frame's length in seconds."""
         snap = self.seconds_per_snapshot or 0.0
-        frame = max(FRAME_SECONDS, snap / MAX_SNAPSHOT_SHARE)
+        if self.measuring_beside:  # the chunk covers the previous frame's measuring
+            frame = max(FRAME_SECONDS, snap * 1.2)
+            training = frame
+        else:
+            frame = max(FRAME_SECONDS, snap / MAX_SNAPSHOT_SHARE)
+            training = frame - snap
         if self.speed is not None:
             return self.speed, frame
         if self.seconds_per_iter is None:
             return 1, frame
-        return max(1, int((frame - snap) / self.seconds_per_iter)), frame
+        return max(1, int(training / self.seconds_per_iter)), frame
+
+    def _measure(self, moment: Moment):
+        """In the measuring thread: the moment's row and snapshot, and the seconds they took."""
+        start = time.perf_counter()
+        row, snap = self.run.measure(moment, snapshot=True)
+        return row, snap, time.perf_counter() - start
+
+    def _settle(self):
+        """The frame being measured beside, once measured and in the history (None if none)."""
+        if self.pending is None:
+            return None
+        future, moment = self.pending
+        self.pending = None
+        row, snap, seconds = future.result()
+        self.run.commit(moment, row, snap)
+        self._time_snapshot(seconds)
+        return snap
+
+    def _settle_and_send(self) -> None:
+        if self.pending is not None:
+            self._send_frame(True, self._settle())
+
+    def _time_snapshot(self, seconds: float) -> None:
+        old = self.seconds_per_snapshot
+        self.seconds_per_snapshot = seconds if old is None else 0.7 * old + 0.3 * seconds
 
     def train_frame(self) -> None:
-        """Train one chunk, snapshot, send the frame; commands arriving meanwhile cut it short."""
+        """Train one chunk, snapshot, send the frame; commands arriving meanwhile cut it short.
+        Measuring beside: send the previous chunk's frame, and measure this chunk's end while
+        the next one trains."""
         started = time.perf_counter()
         n, frame = self._chunk()
         ran = self.run.train(n, should_stop=self.conn.poll, record=False)
         trained = time.perf_counter()
-        snap = self.run.record(snapshot=True) if ran else None
-        done = time.perf_counter()
+        if self.measuring_beside:
+            snap = self._settle()
+            moment = self.run.capture() if ran else None
+            if moment is not None:
+                if self.pool is None:
+                    self.pool = ThreadPoolExecutor(1, thread_name_prefix="gan-viz-measure")
+                self.pending = (self.pool.submit(self._measure, moment), moment)
+        else:
+            snap = self.run.record(snapshot=True) if ran else None
+            if ran:
+                self._time_snapshot(time.perf_counter() - trained)
         if ran:
             per = (trained - started) / ran
             old = self.seconds_per_iter
             self.seconds_per_iter = per if old is None else 0.7 * old + 0.3 * per
-            old = self.seconds_per_snapshot
-            shot = done - trained
-            self.seconds_per_snapshot = shot if old is None else 0.7 * old + 0.3 * shot
         now = time.monotonic()
         self.progress.append((now, self.run.step_count))
         while len(self.progress) > 2 and now - self.progress[0][0] > RATE_WINDOW:
@@ -325,7 +403,7 @@ class _Trainer:
         if self.run.diverged is not None:
             self.training = False
         self._record(force=not self.training)
-        if ran or not self.training:
+        if ran or snap is not None or not self.training:
             self._send_frame(snap is not None, snap)
         if self.training and self.speed is not None:
             self.conn.poll(max(0.0, frame - (time.perf_counter() - started)))
@@ -350,17 +428,18 @@ def limit_threads() -> None:
     threadpool_limits(TRAIN_THREADS, user_api="blas")
 
 
-def serve(conn, cfg: RunConfig, store_path: str | None = None) -> None:
+def serve(conn, cfg: RunConfig, store_path: str | None = None, beside: bool | None = None) -> None:
     """Entry point of the process. Ends on `close`, or when the page's end of the pipe is gone
     (the server stopped): then `recv` raises EOFError. Runs are recorded in the store at
     `store_path` (None: the default store as this process sees it; the page passes its own,
-    since a forkserver's children see the environment of the moment the server started)."""
+    since a forkserver's children see the environment of the moment the server started).
+    `beside`: measure frames in a second thread (None: where measure_beside says)."""
     limit_threads()
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(TRAIN_NICENESS)
     try:
-        trainer = _Trainer(conn, cfg, store_path)
+        trainer = _Trainer(conn, cfg, store_path, beside)
     except ConfigError as err:
         conn.send(("failed", refusal(err)))
         return
@@ -371,6 +450,8 @@ def serve(conn, cfg: RunConfig, store_path: str | None = None) -> None:
     try:
         trainer.serve()
     except (EOFError, BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        with contextlib.suppress(Exception):  # the frame measured beside, if any, is kept
+            trainer._settle()
         trainer._stop_recording()
     except Exception as err:  # a bug, not bad input: say so in one line, then end
         traceback.print_exc()

@@ -222,7 +222,10 @@ class TrainingWorker:
         session_alive: Callable[[], bool] | None = None,
         name: str = "",
         snapshots: int = LIVE_SNAPSHOTS,
+        measure_beside: bool | None = None,
     ):
+        """`measure_beside`: measure each frame in a second thread of the process while training
+        goes on (None: where the machine has the cores, see training_process.measure_beside)."""
         ctx = _mp_context()
         here, there = ctx.Pipe()
         store = str(default_store_path())
@@ -230,7 +233,7 @@ class TrainingWorker:
         self._link.next_cfg = cfg
         self.process = ctx.Process(
             target=serve,
-            args=(there, cfg, store),
+            args=(there, cfg, store, measure_beside),
             name=f"gan-viz-train-{name}",
             daemon=True,
         )

@@ -22,7 +22,8 @@ D), measured beside the training (torch ops drop the GIL), and sent when the nex
 the views run one chunk behind the status line and the snapshots cost training nothing. On few
 cores the thread would take the CPU that the browser and the server need: measured on 2 cores
 with Chromium drawing the 2-D ring, live training fell from 0.56-0.63x to 0.50-0.53x of headless,
-while with no browser it rose from 0.80x to 0.96-1.00x. So it needs MEASURE_BESIDE_CORES cores.
+while with no browser (benchmarks/live.py) the ring rose from 0.78x to 0.93x and fig1 from 0.92x
+to 0.98x. So it needs MEASURE_BESIDE_CORES cores.
 
 Messages (tuples over a multiprocessing Pipe), page -> process: (request id, command, argument)
 with commands start, pause, speed, move ("d", "g" or "it"), update (a RunConfig), reset (a

@@ -146,10 +146,12 @@ class _Trainer:
         self.follower = None  # records the run into the store, from its first move
         self.store_failed = False
         self.run = self._new_run(cfg)
+        self.measuring_beside = self._beside()
         self._announce()
 
-    @property
-    def measuring_beside(self) -> bool:
+    def _beside(self) -> bool:
+        """Whether this run's frames are measured beside the training: fixed for the run, so a
+        frame measured beside is never overtaken by one recorded in line."""
         return measure_beside(self.run.device) if self.beside is None else self.beside
 
     # --- runs ------------------------------------------------------------------------------------
@@ -279,6 +281,7 @@ class _Trainer:
         """Make `run` the one this process trains (paused), recorded by `follower` if given."""
         self._stop_recording()
         self.run, self.follower, self.training = run, follower, False
+        self.measuring_beside = self._beside()
         self.run_id += 1
         self.seconds_per_iter = self.seconds_per_snapshot = None
 

@@ -61,7 +61,8 @@ from tests.browser import (  # noqa: E402
 from tests.browser import chart as chart_div  # noqa: E402
 
 # Counts, inside the chart's own page, every change of the data view's title, and times the
-# browser's Plotly.react calls (its share of a frame's cost).
+# browser's Plotly.react and Plotly.relayout calls (a live 2-D frame is a relayout): their share
+# of a frame's cost.
 FRAME_COUNTER = """gd => {
   if (!window.__frames) {
     window.__frames = {count: 0, last: null, react: []};
@@ -69,13 +70,15 @@ FRAME_COUNTER = """gd => {
       const t = gd.layout && gd.layout.title && gd.layout.title.text;
       if (t && t !== window.__frames.last) { window.__frames.count++; window.__frames.last = t; }
     }, 5);
-    const react = window.Plotly.react;
-    window.Plotly.react = function (...args) {
-      const start = performance.now();
-      const done = react.apply(this, args);
-      window.__frames.react.push(performance.now() - start);
-      return done;
-    };
+    for (const name of ["react", "relayout"]) {
+      const call = window.Plotly[name];
+      window.Plotly[name] = function (...args) {
+        const start = performance.now();
+        const done = call.apply(this, args);
+        window.__frames.react.push(performance.now() - start);
+        return done;
+      };
+    }
   }
   return window.__frames.count;
 }"""
@@ -117,7 +120,7 @@ def process_tree(root: int) -> list[int]:
 
 def live_round(page, seconds: float, server_pid: int) -> tuple[float, float, float, dict]:
     """Train in the browser; (iterations per second, view frames per second, median ms of the
-    data view's Plotly.react, CPU share of server / training processes / browser)."""
+    data view's Plotly.react or relayout, CPU share of server / training processes / browser)."""
     button(page, "Train").click()
     wait_until(lambda: iteration(page) > 0, 60, "training", page)
     page.wait_for_timeout(3000)  # warm-up: the process sizes its chunks from measured speed
@@ -241,7 +244,7 @@ def main() -> None:
         view = f"{TARGETS[cfg.target.name].dim}-D"
         target = " (target >= 5 for the 2-D view)" if view == "2-D" else ""
         print(f"  {view} view frames per second = {m_fps:.1f}{target}  (rounds: {_list(fps)})")
-        print(f"  browser: Plotly.react of the view, median {statistics.median(react):.0f} ms")
+        print(f"  browser: a frame's Plotly draw, median {statistics.median(react):.0f} ms")
         cores = {k: statistics.median(s[k] for s in shares) for k in shares[0]}
         print(
             "  CPU while live (cores, median): "

@@ -53,6 +53,31 @@ def view_iteration(page) -> int:
     return int(match.group(1)) if match else -1
 
 
+# Counts the data view's Plotly.react and Plotly.relayout calls from now on.
+COUNT_DRAWS = """gd => {
+  window.__draws = {react: 0, relayout: 0};
+  for (const name of ["react", "relayout"]) {
+    const call = window.Plotly[name];
+    window.Plotly[name] = function (...args) {
+      window.__draws[name]++;
+      return call.apply(this, args);
+    };
+  }
+}"""
+# Whether each shape of the real samples is drawn (not hidden from the legend).
+REAL_SHAPES_SHOWN = (
+    "gd => gd._fullLayout.shapes.filter(s => s.legendgroup === 'real x ~ p_data')"
+    ".map(s => s.visible === true)"
+)
+
+
+def next_frames(page, n: int) -> None:
+    """Wait for n newer frames of the data view."""
+    for _ in range(n):
+        frame = view_iteration(page)
+        wait_until(lambda f=frame: view_iteration(page) > f, 60, "a newer frame", page)
+
+
 def timeline_thumb(page):
     """The timeline slider's thumb, None until it is drawn."""
     for thumb in page.get_by_role("slider").all():
@@ -130,6 +155,28 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
         names = chart_data(page, 0, "gd._fullData.map(t => t.name)")
         for name in ("G(z-grid)", "real x ~ p_data", "fake G(z) ~ p_g", "G's gradient"):
             assert name in names
+        # Live frames move only the layout (a picture of D, path shapes, the title): the chart
+        # relayouts them and never replots its axes, legend and colour bar; samples are dots.
+        view = chart(page, 0)
+        view.evaluate(COUNT_DRAWS)
+        next_frames(page, 2)
+        draws = view.evaluate("gd => window.__draws")
+        assert draws["relayout"] >= 2 and draws["react"] == 0, draws
+        caps = view.evaluate(
+            "gd => [...gd.querySelectorAll('.shapelayer path')].map(p => getComputedStyle(p)"
+            ".strokeLinecap)"
+        )
+        assert len(caps) >= 4 and set(caps) == {"round"}, caps
+        # A legend click hides the real samples (plotly waits out a double click first), and
+        # they stay hidden frame after frame; a second click brings them back.
+        legend = view.locator("g.traces", has_text="real x ~ p_data").locator(".legendtoggle")
+        for shown in (False, True):
+            legend.click(force=True)
+            wait_until(
+                lambda s=shown: view.evaluate(REAL_SHAPES_SHOWN) == [s], 30, "the legend", page
+            )
+            next_frames(page, 2)
+            assert view.evaluate(REAL_SHAPES_SHOWN) == [shown]
         # The heat-map switch applies to the live frames too: the feed takes the page's settings.
         page.get_by_text("optimal D*(x)").click()
         wait_until(

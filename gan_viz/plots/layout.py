@@ -8,7 +8,10 @@ value per view for the whole run and change it (e.g. on Reset) to re-fit the axe
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+import plotly.io
 
 from gan_viz.plots.palette import Style
 
@@ -36,6 +39,14 @@ def base_layout(style: Style, uirevision: str, height: int) -> dict:
         ),
         hoverlabel=dict(font=dict(size=style.font)),
     )
+
+
+@functools.cache
+def template_json(name: str) -> dict:
+    """A named plotly template as plotly.js takes it: a figure dict built without graph objects
+    must carry the template itself, since only plotly's Python side knows templates by name.
+    Shared between calls: read it, never change it."""
+    return plotly.io.templates[name].to_plotly_json()
 
 
 def axis(style: Style, title: str | None = None, **extra) -> dict:

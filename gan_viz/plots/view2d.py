@@ -10,6 +10,12 @@
   size over time is in the gradient-norm curve.
 - When z has 1 or 2 dimensions, G's image of a regular z-grid: how G folds and stretches the
   noise plane onto the data (lines of constant z1 and of constant z2).
+
+While a run trains, the live chart draws `spec_2d(..., live=True)`: the heat map as a picture
+(gan_viz.plots.raster) and everything else as layout shapes, one SVG path each
+(gan_viz.plots.paths), so a new frame changes only the layout and the chart updates it with
+`Plotly.relayout`; hover on D and on the samples is then for the paused view. Paused views and
+exports draw traces.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gan_viz.plots import palette
-from gan_viz.plots.layout import arrows, axis, base_layout, float32
+from gan_viz.plots.layout import arrows, axis, base_layout, float32, template_json
+from gan_viz.plots.paths import as_shapes
+from gan_viz.plots.raster import heat_image
 from gan_viz.snapshot import Snapshot
 
 ARROW_SHARE = 0.12  # the longest gradient arrow spans this share of the window's width
@@ -44,47 +52,97 @@ def figure_2d(
     height: int = 560,
     title: str | None = None,
     max_points: int = MAX_POINTS,
+    live: bool = False,
 ) -> go.Figure:
-    """One snapshot of a 2-D run: heat map, samples, G's gradient arrows, warped z-grid.
+    """One snapshot of a 2-D run: heat map, samples, G's gradient arrows, warped z-grid (see
+    spec_2d for the arguments)."""
+    return go.Figure(
+        spec_2d(
+            snap,
+            projector=projector,
+            heat=heat,
+            uirevision=uirevision,
+            height=height,
+            title=title,
+            max_points=max_points,
+            live=live,
+        )
+    )
+
+
+def spec_2d(
+    snap: Snapshot,
+    *,
+    projector: bool = False,
+    heat: str = "d",
+    uirevision: str = "view2d",
+    height: int = 560,
+    title: str | None = None,
+    max_points: int = MAX_POINTS,
+    live: bool = False,
+) -> dict:
+    """figure_2d as plotly's JSON dict, built without graph objects: the live feed serialises
+    it as it is (validating graph objects cost ~13 ms a frame on the server, serialising ~1).
 
     At most `max_points` real and fake samples are drawn (the snapshot's first ones, so the
-    same samples are followed from frame to frame).
+    same samples are followed from frame to frame). `live`: the heat map as a picture and the
+    rest as layout shapes (see the module's docstring).
     """
     style = palette.style(projector)
     ax, ay = snap.axes
     (x_lo, x_hi), (y_lo, y_hi) = (ax[0], ax[-1]), (ay[0], ay[-1])
     field = snap.d if heat == "d" else snap.d_star
     label = HEAT_NAMES[heat]
-    traces: list[go.BaseTraceType] = [
-        go.Heatmap(
+    colorbar = dict(
+        title=dict(text=label, side="right"),
+        tickvals=[0, 0.5, 1],
+        thickness=14 if style.font < 18 else 22,
+        len=0.8,
+    )
+    if live:  # the colour bar alone, on a trace that draws nothing
+        heat_trace = dict(
+            type="scatter",
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=label,
+            showlegend=False,
+            hoverinfo="skip",
+            marker=dict(
+                color=[0.5],
+                cmin=0.0,
+                cmax=1.0,
+                colorscale=palette.D_COLORSCALE,
+                showscale=True,
+                colorbar=colorbar,
+            ),
+        )
+    else:
+        heat_trace = dict(
+            type="heatmap",
             x=float32(ax),
             y=float32(ay),
             z=float32(field),
             zmin=0.0,
             zmax=1.0,
-            # one image pixel per cell, scaled by the browser: ~5 ms less per live frame
-            zsmooth="fast",
+            zsmooth="best",  # as the live picture, which the browser smooths
             colorscale=palette.D_COLORSCALE,
-            colorbar=dict(
-                title=dict(text=label, side="right"),
-                tickvals=[0, 0.5, 1],
-                thickness=14 if style.font < 18 else 22,
-                len=0.8,
-            ),
+            colorbar=colorbar,
             name=label,
             hovertemplate=f"x = %{{x:.2f}}, y = %{{y:.2f}}<br>{label} = %{{z:.3f}}<extra></extra>",
         )
-    ]
-    # Redrawn several times a second: the samples are WebGL markers (SVG markers cost the page's
-    # thread 80 ms a frame against 20), while the grid and the arrows are SVG lines, one path
-    # each. As WebGL lines they cost a browser without a GPU (software GL, read back every frame)
-    # more: measured here in Chromium, 82-102 ms of browser CPU per frame against 62-65.
+    # As traces, the samples are WebGL markers (SVG markers cost the page's thread 80 ms a frame
+    # against 20) and the grid and the arrows SVG lines (as WebGL lines they cost a browser
+    # without a GPU more: 82-102 ms of browser CPU per frame against 62-65). Live, all of them
+    # are shapes instead, cheaper than either.
+    marks: list[dict] = []
     if snap.z_grid is not None:
         lines = snap.z_grid
         pieces = [np.vstack([line, [[np.nan, np.nan]]]) for line in lines]
         path = np.vstack(pieces)
-        traces.append(
-            go.Scatter(
+        marks.append(
+            dict(
+                type="scatter",
                 x=float32(path[:, 0]),
                 y=float32(path[:, 1]),
                 mode="lines",
@@ -95,8 +153,9 @@ def figure_2d(
             )
         )
     size = style.marker
-    traces.append(
-        go.Scattergl(
+    marks.append(
+        dict(
+            type="scattergl",
             x=float32(snap.real[:max_points, 0]),
             y=float32(snap.real[:max_points, 1]),
             mode="markers",
@@ -105,8 +164,9 @@ def figure_2d(
             hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>",
         )
     )
-    traces.append(
-        go.Scattergl(
+    marks.append(
+        dict(
+            type="scattergl",
             x=float32(snap.fake[:max_points, 0]),
             y=float32(snap.fake[:max_points, 1]),
             mode="markers",
@@ -122,8 +182,9 @@ def figure_2d(
         width = x_hi - x_lo
         ends = arrow_ends(starts, snap.g_arrows.astype(float), width)
         xs, ys = arrows(starts, ends, head=0.025 * width)
-        traces.append(
-            go.Scatter(
+        marks.append(
+            dict(
+                type="scatter",
                 x=float32(xs),
                 y=float32(ys),
                 mode="lines",
@@ -133,9 +194,13 @@ def figure_2d(
             )
         )
     layout = base_layout(style, uirevision, height)
+    layout["template"] = template_json(layout["template"])
+    if live:
+        marks, layout["shapes"] = as_shapes(marks, x_hi - x_lo)
+        layout["images"] = [heat_image((ax, ay), field, palette.D_COLORSCALE)]
     layout["title"] = dict(text=title or f"iteration {snap.step}", x=0.01, y=0.99)
     layout["hovermode"] = "closest"
     layout["xaxis"] = axis(style, "x₁", range=[x_lo, x_hi], constrain="domain")
     layout["yaxis"] = axis(style, "x₂", range=[y_lo, y_hi], scaleanchor="x", scaleratio=1)
     layout["legend"]["itemsizing"] = "constant"
-    return go.Figure(data=traces, layout=layout)
+    return dict(data=[heat_trace, *marks], layout=layout)

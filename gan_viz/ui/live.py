@@ -21,7 +21,7 @@ import streamlit as st
 from gan_viz.plots.curves import curves_figure
 from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure
 from gan_viz.plots.view1d import figure_1d
-from gan_viz.plots.view2d import figure_2d
+from gan_viz.plots.view2d import figure_2d, spec_2d
 from gan_viz.snapshot import Snapshot
 from gan_viz.ui import projector
 from gan_viz.ui.errors import shown_as_message
@@ -141,17 +141,18 @@ def data_view(state: Playground, snap: Snapshot, place, training: bool = False) 
     dim = snap.dim
     height = (620 if projector else 520) if dim == 1 else (720 if projector else 560)
 
-    def build(snap: Snapshot):
+    def build(snap: Snapshot, live: bool = False):
         if snap.dim == 1:
             return figure_1d(snap, projector=projector, uirevision=revision, height=height)
-        return figure_2d(snap, projector=projector, heat=heat, uirevision=revision, height=height)
+        args = dict(projector=projector, heat=heat, uirevision=revision, height=height)
+        return spec_2d(snap, live=True, **args) if live else figure_2d(snap, **args)
 
     key = f"{P}.view{dim}"
     with place, shown_as_message("draw the data view"):
         feed = _feed()  # (its folder could be unwritable: one line, not a traceback)
         if training:
             history = state.worker.run.history
-            feed.follow(history.latest, (heat, projector, revision), build)
+            feed.follow(history.latest, (heat, projector, revision), lambda s: build(s, live=True))
             if feed.error:
                 st.warning(f"The live view cannot update: {feed.error}", icon=":material/warning:")
             live_chart(None, key=key, feed=feed, height=height, period=FRAME_SECONDS)

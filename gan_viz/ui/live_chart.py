@@ -43,7 +43,11 @@ INDEX_HTML = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>gan-viz live chart</title>
-<style>html, body { margin: 0; padding: 0; overflow: hidden; background: transparent; }</style>
+<style>
+html, body { margin: 0; padding: 0; overflow: hidden; background: transparent; }
+/* Round caps: a zero-length segment of a path shape is a dot (gan_viz.plots.paths). */
+.shapelayer path { stroke-linecap: round; stroke-linejoin: round; }
+</style>
 <script src="plotly.min.js"></script>
 </head>
 <body>
@@ -52,6 +56,10 @@ INDEX_HTML = """<!doctype html>
 const chart = document.getElementById("chart");
 let last = null, height = 0, storeKey = null, listening = false;
 let name = "", feed = null, period = 150;
+// What a live frame moves (gan_viz.plots.view2d, live): when nothing else changed since the last
+// figure, Plotly.relayout redraws just these, where Plotly.react would replot the whole figure.
+const MOVING = ["shapes", "images", "title"];
+let still = null;  // the last figure without MOVING, as JSON
 
 function send(type, data) {
   window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, data), "*");
@@ -76,12 +84,34 @@ function remember(update) {
   try { sessionStorage.setItem(storeKey, JSON.stringify(kept)); } catch (e) {}
 }
 
+function keepHidden(fig) {
+  // A legend click hides a group; plotly keeps that across Plotly.react for traces (uirevision)
+  // but not for shapes, so a shape follows its group's stand-in trace.
+  if (!chart.data || !chart.layout || chart.layout.uirevision !== fig.layout.uirevision) return;
+  const hidden = new Set(
+    chart.data.filter((t) => t.visible === "legendonly").map((t) => t.legendgroup));
+  for (const shape of fig.layout.shapes || []) {
+    if (shape.legendgroup && hidden.has(shape.legendgroup)) shape.visible = "legendonly";
+  }
+}
+
 function draw(text) {
   const fig = JSON.parse(text);
   const key = "gan-viz:" + name + ":" + String(fig.layout.uirevision);
   const fresh = key !== storeKey;
   storeKey = key;
-  Plotly.react(chart, fig.data, fig.layout, {responsive: true, displaylogo: false});
+  keepHidden(fig);
+  const rest = Object.assign({}, fig.layout);
+  for (const k of MOVING) delete rest[k];
+  const unmoved = JSON.stringify([fig.data, rest]);
+  if (unmoved === still && !fresh) {
+    const moved = {};
+    for (const k of MOVING) moved[k] = fig.layout[k] || (k === "title" ? {text: ""} : []);
+    Plotly.relayout(chart, moved);
+  } else {
+    still = unmoved;
+    Plotly.react(chart, fig.data, fig.layout, {responsive: true, displaylogo: false});
+  }
   if (!listening) {
     chart.on("plotly_relayout", remember);
     listening = true;
@@ -90,7 +120,7 @@ function draw(text) {
 }
 
 // A feed: the newest figure of a live view, fetched from a file the server rewrites (see
-// FrameFeed), so a frame costs one small request and one Plotly.react, not a Streamlit rerun.
+// FrameFeed), so a frame costs one small request and one redraw, not a Streamlit rerun.
 async function poll(url) {
   const start = performance.now();
   try {
@@ -152,7 +182,8 @@ def _folder() -> Path:
     return folder
 
 
-def _spec(fig: go.Figure) -> str:
+def _spec(fig: go.Figure | dict) -> str:
+    """A figure, or a figure dict built for a live feed (spec_2d), as plotly.js takes it."""
     return plotly.io.to_json(fig, validate=False)  # the builders made it valid already
 
 
@@ -176,11 +207,13 @@ class FrameFeed:
         self.frames_written = 0
         self.error: str | None = None  # why the last thread ended early, until a frame is written
         self._lock = threading.Lock()
-        self._job: tuple[Callable, tuple, Callable[..., go.Figure]] | None = None
+        self._job: tuple[Callable, tuple, Callable[..., go.Figure | dict]] | None = None
         self._until = 0.0
         self._thread: threading.Thread | None = None
 
-    def follow(self, source: Callable, signature: tuple, build: Callable[..., go.Figure]) -> None:
+    def follow(
+        self, source: Callable, signature: tuple, build: Callable[..., go.Figure | dict]
+    ) -> None:
         with self._lock:
             self._job = (source, signature, build)
             self._until = time.monotonic() + FEED_LEASE_SECONDS

@@ -3,15 +3,16 @@ curves.
 
 While training, the data view moves every FRAME_SECONDS (the training process snapshots at
 that rate) without any rerun: its chart follows a FrameFeed (gan_viz.ui.live_chart), which
-writes the newest snapshot's figure for the chart to fetch. Two fragments rerun on slower
-clocks, never the whole page: the iteration line (which also renews the feed) every
-STATUS_SECONDS and the curves every CURVES_SECONDS (a rerun costs the browser more than a
-frame, and a page that draws less leaves more of the machine to training). When paused, they
-redraw only on interaction; the timeline sits above them and a scrub reruns the page, so both
-views follow it. Each chart keeps its place on the page in both modes, so its Plotly instance
-(gan_viz.ui.live_chart) and the user's zoom survive Train and Pause. An unchanged figure is not
-built again. When training stops on its own (divergence, a closed tab) the view fragment asks
-for one full rerun, so the controls catch up.
+writes the newest snapshot's figure for the chart to fetch. One fragment reruns on a slower
+clock, never the whole page: the iteration line (which also renews the feed) and the curves,
+every STATUS_SECONDS. A rerun costs the browser more than a frame (it re-renders the page's
+React tree), and a page that draws less leaves more of the machine to training: with the
+iteration line and the curves in two fragments on the same clock, the browser re-rendered twice
+a second. When paused, they redraw only on interaction; the timeline sits above them and a
+scrub reruns the page, so both views follow it. Each chart keeps its place on the page in both
+modes, so its Plotly instance (gan_viz.ui.live_chart) and the user's zoom survive Train and
+Pause. An unchanged figure is not built again. When training stops on its own (divergence, a
+closed tab) the fragment asks for one full rerun, so the controls catch up.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from gan_viz.ui.live_chart import FrameFeed, live_chart
 from gan_viz.ui.session import Playground
 from gan_viz.ui.training_process import FRAME_SECONDS
 
-CURVES_SECONDS = 1.0  # the curves' redraw period while training
-# The iteration line's period while training (the chart's title gives each frame's iteration).
+# The iteration line's and the curves' period while training (the chart's title gives each
+# frame's iteration).
 # Every 0.5 s instead cost, on this 2-core machine with Chromium beside it, fig1 0.80x -> 0.72x
 # of headless speed and the 2-D ring 0.56x -> 0.52x (benchmarks/live.py): each rerun re-renders
 # the page.
@@ -213,36 +214,31 @@ def live_views(state: Playground) -> None:
     training = state.worker.training
     shown = timeline(state)
     with st.container(key="pg-live"):
-        if _projector():  # a projector's big type needs the full width
-            left, right = st.container(), st.container()
-        else:
-            left, right = st.columns([1.1, 1])
-        with left:
-            st.fragment(run_every=STATUS_SECONDS if training else None)(_view)(
-                state, training, None if training else shown
-            )
-        with right:
-            scrubbed = not training and shown is not state.worker.run.history.latest()
-            st.fragment(run_every=CURVES_SECONDS if training else None)(_curves)(
-                state, shown.step if scrubbed and shown is not None else None
-            )
+        st.fragment(run_every=STATUS_SECONDS if training else None)(_live)(
+            state, training, None if training else shown
+        )
     with st.expander("How the curves are measured"):
         st.markdown(METRICS)
 
 
-def _view(state: Playground, training: bool, shown: Snapshot | None) -> None:
+def _live(state: Playground, training: bool, shown: Snapshot | None) -> None:
     worker = state.worker
     worker.heartbeat()
     if worker.training != training:
         st.rerun()  # training started or stopped elsewhere: redraw the controls
-    head, chart = st.container(), st.container()  # the chart keeps its place below the notes
-    snap = shown if shown is not None else worker.run.history.latest()
-    with head:
-        status_line(state, snap)
-        stop_notes(state)
-        if snap is not None:
-            data_view(state, snap, chart, training)
-
-
-def _curves(state: Playground, shown_step: int | None) -> None:
-    curves(state, shown_step)
+    if _projector():  # a projector's big type needs the full width
+        left, right = st.container(), st.container()
+    else:
+        left, right = st.columns([1.1, 1])
+    latest = worker.run.history.latest()
+    snap = shown if shown is not None else latest
+    with left:
+        head, chart = st.container(), st.container()  # the chart keeps its place below the notes
+        with head:
+            status_line(state, snap)
+            stop_notes(state)
+            if snap is not None:
+                data_view(state, snap, chart, training)
+    with right:
+        scrubbed = shown is not None and shown is not latest
+        curves(state, shown.step if scrubbed else None)

@@ -102,3 +102,30 @@ def test_feed_survives_a_failing_build_and_stale_frames_are_removed(tmp_path, ru
     wait_for(lambda: title(feed) == "iteration 0")
     assert feed.error is None
     feed.stop()
+
+
+def test_feed_of_the_curves_redraws_new_rows_at_most_every_so_often_and_skips_none(tmp_path):
+    feed = FrameFeed(tmp_path)
+    rows, built = [1], []
+
+    def build(history):
+        built.append((time.monotonic(), len(history)))
+        if len(history) < 2:
+            return None  # nothing to draw yet: no file
+        return {"data": [], "layout": {"title": {"text": f"{len(history)} rows"}}}
+
+    feed.follow(lambda: rows, (), build, token=len, every=0.5)
+    try:
+        wait_for(lambda: built)
+        time.sleep(0.2)
+        assert not feed.path.exists() and len(built) == 1  # one row: built once, nothing written
+        start = time.monotonic()
+        for _ in range(12):  # a row every 0.1 s: far more often than `every`
+            rows.append(1)
+            time.sleep(0.1)
+        wait_for(lambda: title(feed) == "13 rows", 5)
+        times = [t for t, _ in built if t >= start]
+        assert 2 <= len(times) <= 4  # 1.2 s of new rows, built at most once per 0.5 s
+        assert all(b - a >= 0.5 for a, b in zip(times, times[1:]))
+    finally:
+        feed.stop()

@@ -116,6 +116,18 @@ def panels_for(n_modes: int | None = None) -> list[Panel]:
     return [p for p in PANELS if wanted or p.title not in MODE_PANELS]
 
 
+def _gap_px(style: palette.Style) -> float:
+    """Room above a row of panels for each panel's title and its series, a line each."""
+    return 4.8 * style.font + 14
+
+
+def curves_height(n_modes: int | None = None, projector: bool = False) -> int:
+    """The curves figure's height in pixels (what a chart fed its frames must reserve)."""
+    n_rows = max(1, math.ceil(len(panels_for(n_modes)) / 2))
+    row_px = 230 if projector else 175  # plot height of one row of panels
+    return int(n_rows * row_px + n_rows * _gap_px(palette.style(projector)) + 40)
+
+
 def _axis_name(kind: str, i: int) -> str:
     return kind if i == 0 else f"{kind}{i + 1}"
 
@@ -145,9 +157,8 @@ def curves_figure(
     x = float32(steps[keep])
     panels = panels_for(n_modes)
     n_rows = max(1, math.ceil(len(panels) / 2))
-    row_px = 230 if projector else 175  # plot height of one row of panels
-    gap_px = 4.8 * style.font + 14  # room for a panel's title and its series, a line each
-    total = height or int(n_rows * row_px + n_rows * gap_px + 40)
+    gap_px = _gap_px(style)
+    total = height or curves_height(n_modes, projector)
     inner = total - 40 - int(gap_px)  # the plotting area, between the margins
     gap_y, gap_x = gap_px / inner, 0.12
     row_h = (1 - gap_y * (n_rows - 1)) / n_rows

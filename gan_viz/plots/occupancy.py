@@ -74,6 +74,11 @@ def occupancy_arrays(source: Iterable[Snapshot] | object) -> Occupancy | None:
     )
 
 
+def occupancy_height(k: int, projector: bool = False) -> int:
+    """The occupancy figure's height in pixels for k modes."""
+    return int(260 + 14 * k) if not projector else int(320 + 20 * k)
+
+
 def mode_labels(centres: np.ndarray | None, k: int) -> list[str]:
     """'1 (2.0, 0.0)', ...: the mode's number and its centre, rounded."""
     if centres is None:
@@ -141,6 +146,6 @@ def occupancy_figure(
         showlegend=False,
         uirevision="occupancy",
         margin=dict(l=10, r=10, t=50, b=40),
-        height=int(260 + 14 * k) if not projector else int(320 + 20 * k),
+        height=occupancy_height(k, projector),
     )
     return fig

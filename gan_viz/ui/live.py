@@ -1,16 +1,17 @@
 """The live part of the playground: the timeline, the iteration line, the data view and the
 curves.
 
-While training, the data view moves every FRAME_SECONDS (the training process snapshots at
-that rate) without any rerun: its chart follows a FrameFeed (gan_viz.ui.live_chart), which
-writes the newest snapshot's figure for the chart to fetch. One fragment reruns on a slower
-clock, never the whole page: the iteration line (which also renews the feed) and the curves,
-every STATUS_SECONDS. A rerun costs the browser more than a frame (it re-renders the page's
-React tree), and a page that draws less leaves more of the machine to training: with the
-iteration line and the curves in two fragments on the same clock, the browser re-rendered twice
-a second. When paused, they redraw only on interaction; the timeline sits above them and a
-scrub reruns the page, so both views follow it. Each chart keeps its place on the page in both
-modes, so its Plotly instance (gan_viz.ui.live_chart) and the user's zoom survive Train and
+While training, no chart is redrawn by a rerun: each follows a FrameFeed (gan_viz.ui.live_chart),
+a file the server rewrites with the chart's newest figure and the chart fetches on its own
+clock: the data view every FRAME_SECONDS (the training process snapshots at that rate), the
+curves and the mode occupancy at most every STATUS_SECONDS. Only a small fragment reruns, every
+STATUS_SECONDS: the iteration line, the heartbeat that keeps the run alive, and the feeds'
+renewal. A Streamlit rerun re-renders the page's React tree once per element it sends, ~8 ms
+each in Chromium here; a fragment that also held the charts and their switches cost the browser
+~90 ms a second, and a page that draws less leaves more of the machine to training. When paused,
+the charts are drawn from the page and redraw only on interaction; the timeline sits above them
+and a scrub reruns the page, so both views follow it. Each chart keeps its place on the page in
+both modes, so its Plotly instance (gan_viz.ui.live_chart) and the user's zoom survive Train and
 Pause. An unchanged figure is not built again. When training stops on its own (divergence, a
 closed tab) the fragment asks for one full rerun, so the controls catch up.
 """
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_viz.plots.curves import curves_figure
-from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure
+from gan_viz.plots.curves import curves_figure, curves_height
+from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure, occupancy_height
 from gan_viz.plots.view1d import figure_1d
 from gan_viz.plots.view2d import figure_2d, spec_2d
 from gan_viz.snapshot import Snapshot
@@ -42,7 +43,9 @@ HEAT_KEY = f"{P}.view.heat"
 LOG_STEPS_KEY = f"{P}.view.log_steps"
 BITS_KEY = f"{P}.view.bits"
 FIGURES = f"{P}.figures"  # session-state cache: view name -> (what it shows, figure)
-FEED = f"{P}.feed"  # session state: the data view's FrameFeed
+FEEDS = f"{P}.feeds"  # session state: chart name -> its FrameFeed
+FOLLOWED = f"{P}.followed"  # session state: chart name -> what its feed follows, while training
+CURVES_POLL_SECONDS = 0.5  # how often the curves' charts look for a newer figure
 LIVE_CSS = """<style>
 /* Live views are replaced several times a second: never fade them while a frame is drawn. */
 .st-key-pg-live [data-stale="true"] { opacity: 1 !important; transition: none !important; }
@@ -117,15 +120,40 @@ def _label(snap: Snapshot) -> str:
     return f"iteration {snap.step:,} (D steps {snap.d_updates:,}, G steps {snap.g_updates:,})"
 
 
-def _feed() -> FrameFeed:
-    if FEED not in st.session_state:
-        st.session_state[FEED] = FrameFeed()
-    return st.session_state[FEED]
+def _feed(name: str) -> FrameFeed:
+    feeds = st.session_state.setdefault(FEEDS, {})
+    if name not in feeds:
+        feeds[name] = FrameFeed()
+    return feeds[name]
 
 
-def data_view(state: Playground, snap: Snapshot, place, training: bool = False) -> None:
-    """The 1-D picture or the 2-D heat map of one snapshot (drawn into `place`), with its
-    heat-map switch. While training the chart follows the data view's feed from `snap` on."""
+def _follow(name: str, *args, **kwargs) -> FrameFeed:
+    """Chart `name`'s feed follows FrameFeed.follow(*args, **kwargs), renewed by the status
+    fragment every STATUS_SECONDS until the page is drawn again."""
+    st.session_state.setdefault(FOLLOWED, {})[name] = (args, kwargs)
+    feed = _feed(name)
+    feed.follow(*args, **kwargs)
+    return feed
+
+
+def _renew_feeds() -> None:
+    """Renew (or restart, after a stall longer than the lease) every feed the page follows."""
+    for name, (args, kwargs) in st.session_state.get(FOLLOWED, {}).items():
+        feed = _feed(name)
+        feed.follow(*args, **kwargs)
+        if feed.error:
+            st.warning(f"The live {name} cannot update: {feed.error}", icon=":material/warning:")
+
+
+def _stop_feeds() -> None:
+    st.session_state.pop(FOLLOWED, None)
+    for feed in st.session_state.get(FEEDS, {}).values():
+        feed.stop()
+
+
+def data_view(state: Playground, snap: Snapshot, training: bool = False) -> None:
+    """The 1-D picture or the 2-D heat map of one snapshot, with its heat-map switch. While
+    training the chart follows the data view's feed from `snap` on."""
     projector = _projector()
     heat = "d"
     if snap.dim == 2:
@@ -149,22 +177,31 @@ def data_view(state: Playground, snap: Snapshot, place, training: bool = False) 
         return spec_2d(snap, live=True, **args) if live else figure_2d(snap, **args)
 
     key = f"{P}.view{dim}"
-    with place, shown_as_message("draw the data view"):
-        feed = _feed()  # (its folder could be unwritable: one line, not a traceback)
-        if training:
+    with shown_as_message("draw the data view"):
+        if training:  # (a feed's folder could be unwritable: one line, not a traceback)
             history = state.worker.run.history
-            feed.follow(history.latest, (heat, projector, revision), lambda s: build(s, live=True))
-            if feed.error:
-                st.warning(f"The live view cannot update: {feed.error}", icon=":material/warning:")
+            signature = (heat, projector, revision)
+            feed = _follow("view", history.latest, signature, lambda s: build(s, live=True))
             live_chart(None, key=key, feed=feed, height=height, period=FRAME_SECONDS)
         else:
-            feed.stop()
             signature = (id(snap), snap.step, heat, projector, revision)
             live_chart(_cached("view", signature, lambda: build(snap)), key=key)
 
 
-def curves(state: Playground, now: int | None) -> None:
-    """Every curve over iterations, with its switches; `now` marks the snapshot shown."""
+def _rows(history) -> tuple:
+    """Which rows a history holds: more rows (or another history) redraw the curves."""
+    return (id(history), len(history))
+
+
+def _snapshots(history) -> tuple:
+    """Which snapshots a history holds: a new one (or another history) redraws the occupancy."""
+    steps = history.snapshot_steps()
+    return (id(history), len(steps), steps[-1] if steps else None)
+
+
+def curves(state: Playground, now: int | None, training: bool = False) -> None:
+    """Every curve over iterations, with its switches; `now` marks the snapshot shown. While
+    training the charts follow their feeds, redrawn at most every STATUS_SECONDS."""
     c1, c2 = st.columns(2)
     log_steps = c1.toggle(
         "Log iteration axis", value=False, key=LOG_STEPS_KEY, help=tip("log_steps")
@@ -172,11 +209,10 @@ def curves(state: Playground, now: int | None) -> None:
     bits = c2.toggle("Divergences in bits", value=False, key=BITS_KEY, help=tip("bits"))
     run, projector = state.worker.run, _projector()
     revision = f"run{state.run_number}.{log_steps}"
-    signature = (id(run), len(run.history), log_steps, bits, now, projector, revision)
 
-    def build():
+    def build(history):
         return curves_figure(
-            run.history.columns(),
+            history.columns(),
             projector=projector,
             log_steps=log_steps,
             bits=bits,
@@ -186,26 +222,52 @@ def curves(state: Playground, now: int | None) -> None:
         )
 
     with shown_as_message("draw the curves"):
-        live_chart(_cached("curves", signature, build), key=f"{P}.curves")
+        key = f"{P}.curves"
+        if training:
+            feed = _follow(
+                "curves",
+                lambda: run.history,
+                (log_steps, bits, projector, revision),
+                build,
+                token=_rows,
+                every=STATUS_SECONDS,
+            )
+            height = curves_height(run.n_modes, projector)
+            live_chart(None, key=key, feed=feed, height=height, period=CURVES_POLL_SECONDS)
+        else:
+            signature = (*_rows(run.history), log_steps, bits, now, projector, revision)
+            live_chart(_cached("curves", signature, lambda: build(run.history)), key=key)
     if run.n_modes:
-        occupancy(state, projector)
+        occupancy(state, projector, training)
 
 
-def occupancy(state: Playground, projector: bool) -> None:
+def occupancy(state: Playground, projector: bool, training: bool = False) -> None:
     """Mixture targets: which modes G's samples occupy over iterations (modes x time), from
     the mode counts of the recorded snapshots; a collapsed G lights one row at a time."""
-    history = state.worker.run.history
-    steps = history.snapshot_steps()
-    signature = (id(history), len(steps), steps[-1] if steps else None, projector)
+    run = state.worker.run
 
-    def build():
+    def build(history):
         occ = occupancy_arrays(history)
         return None if occ is None else occupancy_figure(occ, projector=projector)
 
     with shown_as_message("draw the mode occupancy"):
-        fig = _cached("occupancy", signature, build)
-        if fig is not None:
-            live_chart(fig, key=f"{P}.occupancy")
+        key = f"{P}.occupancy"
+        if training:
+            feed = _follow(
+                "occupancy",
+                lambda: run.history,
+                (projector,),
+                build,
+                token=_snapshots,
+                every=STATUS_SECONDS,
+            )
+            height = occupancy_height(run.n_modes, projector)
+            live_chart(None, key=key, feed=feed, height=height, period=CURVES_POLL_SECONDS)
+        else:
+            signature = (*_snapshots(run.history), projector)
+            fig = _cached("occupancy", signature, lambda: build(run.history))
+            if fig is not None:
+                live_chart(fig, key=key)
 
 
 def live_views(state: Playground) -> None:
@@ -213,32 +275,37 @@ def live_views(state: Playground) -> None:
     st.html(LIVE_CSS)
     training = state.worker.training
     shown = timeline(state)
+    if training:  # the charts below follow their feeds anew
+        st.session_state.pop(FOLLOWED, None)
+    else:
+        _stop_feeds()
+    latest = state.worker.run.history.latest()
+    snap = shown if shown is not None else latest
     with st.container(key="pg-live"):
-        st.fragment(run_every=STATUS_SECONDS if training else None)(_live)(
-            state, training, None if training else shown
-        )
+        if _projector():  # a projector's big type needs the full width
+            left, right = st.container(), st.container()
+        else:
+            left, right = st.columns([1.1, 1])
+        with left:
+            st.fragment(run_every=STATUS_SECONDS if training else None)(_status)(
+                state, training, snap
+            )
+            if snap is not None:
+                data_view(state, snap, training)
+        with right:
+            scrubbed = not training and snap is not None and snap is not latest
+            curves(state, snap.step if scrubbed else None, training)
     with st.expander("How the curves are measured"):
         st.markdown(METRICS)
 
 
-def _live(state: Playground, training: bool, shown: Snapshot | None) -> None:
+def _status(state: Playground, training: bool, shown: Snapshot | None) -> None:
+    """The iteration line; while training, also what keeps the run and the feeds alive."""
     worker = state.worker
     worker.heartbeat()
     if worker.training != training:
         st.rerun()  # training started or stopped elsewhere: redraw the controls
-    if _projector():  # a projector's big type needs the full width
-        left, right = st.container(), st.container()
-    else:
-        left, right = st.columns([1.1, 1])
-    latest = worker.run.history.latest()
-    snap = shown if shown is not None else latest
-    with left:
-        head, chart = st.container(), st.container()  # the chart keeps its place below the notes
-        with head:
-            status_line(state, snap)
-            stop_notes(state)
-            if snap is not None:
-                data_view(state, snap, chart, training)
-    with right:
-        scrubbed = shown is not None and shown is not latest
-        curves(state, shown.step if scrubbed else None)
+    status_line(state, None if training else shown)
+    stop_notes(state)
+    if training:
+        _renew_feeds()

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import plotly
@@ -187,15 +187,22 @@ def _spec(fig: go.Figure | dict) -> str:
     return plotly.io.to_json(fig, validate=False)  # the builders made it valid already
 
 
+def snapshot_token(snap) -> tuple:
+    """Which snapshot this is: a new object, or the same one at another step, is a new frame."""
+    return (id(snap), snap.step)
+
+
 class FrameFeed:
     """The newest figure of a live view, as a file the chart fetches on its own clock.
 
     `follow(source, signature, build)` (the page calls it about once a second while training)
-    starts or renews a thread that, whenever `source()` returns a snapshot it has not drawn
-    (or `signature`, the view's settings, changed), writes `build(snapshot)` to `path`; `url`
-    is where the chart's iframe finds it. The thread ends, and removes the file, when the page
-    stops renewing it for FEED_LEASE_SECONDS (paused, tab closed) or on `stop()`; it then holds
-    nothing of the session, so a closed session's worker can still be collected.
+    starts or renews a thread that, whenever `source()` returns something it has not drawn
+    (by `token(...)`: a snapshot's step by default) or `signature` (the view's settings)
+    changed, writes `build(...)` to `path`, at most once every `every` seconds; `url` is where
+    the chart's iframe finds it. A build that returns None writes nothing (nothing to draw
+    yet). The thread ends, and removes the file, when the page stops renewing it for
+    FEED_LEASE_SECONDS (paused, tab closed) or on `stop()`; it then holds nothing of the
+    session, so a closed session's worker can still be collected.
     """
 
     def __init__(self, folder: Path | None = None):
@@ -207,15 +214,20 @@ class FrameFeed:
         self.frames_written = 0
         self.error: str | None = None  # why the last thread ended early, until a frame is written
         self._lock = threading.Lock()
-        self._job: tuple[Callable, tuple, Callable[..., go.Figure | dict]] | None = None
+        self._job: tuple | None = None  # (source, signature, build, token, every)
         self._until = 0.0
         self._thread: threading.Thread | None = None
 
     def follow(
-        self, source: Callable, signature: tuple, build: Callable[..., go.Figure | dict]
+        self,
+        source: Callable,
+        signature: tuple,
+        build: Callable[..., go.Figure | dict | None],
+        token: Callable[..., Hashable] = snapshot_token,
+        every: float = 0.0,
     ) -> None:
         with self._lock:
-            self._job = (source, signature, build)
+            self._job = (source, signature, build, token, every)
             self._until = time.monotonic() + FEED_LEASE_SECONDS
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="gan-viz-feed", daemon=True)
@@ -233,20 +245,23 @@ class FrameFeed:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
-        drawn = None
+        drawn, written = None, -float("inf")
         try:
             while True:
                 with self._lock:
                     if time.monotonic() > self._until:
                         self._job = None  # drop the page's objects with the thread
                         return
-                    source, signature, build = self._job
-                snap = source()
-                key = None if snap is None else (id(snap), snap.step, signature)
-                if key is not None and key != drawn:
-                    self._write(_spec(build(snap)))
+                    source, signature, build, token, every = self._job
+                now = source()
+                key = None if now is None else (token(now), signature)
+                if key is not None and key != drawn and time.monotonic() - written >= every:
+                    fig = build(now)
+                    if fig is not None:
+                        self._write(_spec(fig))
+                        written = time.monotonic()
                     drawn = key
-                del source, build, snap
+                del source, build, token, now
                 time.sleep(FEED_POLL_SECONDS)
         except Exception as err:  # the view stops; the page says why and its next rerun retries
             log.exception("gan-viz: the live view's feed failed")

@@ -23,7 +23,9 @@ the views run one chunk behind the status line and the snapshots cost training n
 cores the thread would take the CPU that the browser and the server need: measured on 2 cores
 with Chromium drawing the 2-D ring, live training fell from 0.56-0.63x to 0.50-0.53x of headless,
 while with no browser (benchmarks/live.py) the ring rose from 0.78x to 0.93x and fig1 from 0.92x
-to 0.98x. So it needs MEASURE_BESIDE_CORES cores.
+to 0.98x. Measured again once the live page cost Chromium 0.51 of a core instead of 0.75
+(relayouts, feeds for every chart): 0.67x and 0.59x beside against 0.67-0.69x in line. So it
+needs MEASURE_BESIDE_CORES cores.
 
 Messages (tuples over a multiprocessing Pipe), page -> process: (request id, command, argument)
 with commands start, pause, speed, move ("d", "g" or "it"), update (a RunConfig), reset (a

@@ -43,31 +43,10 @@ def arrow_ends(points: np.ndarray, grads: np.ndarray, width: float) -> np.ndarra
     return points + grads * (ARROW_SHARE * width / top)
 
 
-def figure_2d(
-    snap: Snapshot,
-    *,
-    projector: bool = False,
-    heat: str = "d",
-    uirevision: str = "view2d",
-    height: int = 560,
-    title: str | None = None,
-    max_points: int = MAX_POINTS,
-    live: bool = False,
-) -> go.Figure:
-    """One snapshot of a 2-D run: heat map, samples, G's gradient arrows, warped z-grid (see
-    spec_2d for the arguments)."""
-    return go.Figure(
-        spec_2d(
-            snap,
-            projector=projector,
-            heat=heat,
-            uirevision=uirevision,
-            height=height,
-            title=title,
-            max_points=max_points,
-            live=live,
-        )
-    )
+def figure_2d(snap: Snapshot, **options) -> go.Figure:
+    """One snapshot of a 2-D run: heat map, samples, G's gradient arrows, warped z-grid (the
+    options are spec_2d's)."""
+    return go.Figure(spec_2d(snap, **options))
 
 
 def spec_2d(

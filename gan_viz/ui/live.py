@@ -222,21 +222,9 @@ def curves(state: Playground, now: int | None, training: bool = False) -> None:
         )
 
     with shown_as_message("draw the curves"):
-        key = f"{P}.curves"
-        if training:
-            feed = _follow(
-                "curves",
-                lambda: run.history,
-                (log_steps, bits, projector, revision),
-                build,
-                token=_rows,
-                every=STATUS_SECONDS,
-            )
-            height = curves_height(run.n_modes, projector)
-            live_chart(None, key=key, feed=feed, height=height, period=CURVES_POLL_SECONDS)
-        else:
-            signature = (*_rows(run.history), log_steps, bits, now, projector, revision)
-            live_chart(_cached("curves", signature, lambda: build(run.history)), key=key)
+        signature = (log_steps, bits, now, projector, revision)
+        height = curves_height(run.n_modes, projector)
+        _history_chart("curves", state, training, signature, build, _rows, height)
     if run.n_modes:
         occupancy(state, projector, training)
 
@@ -244,30 +232,32 @@ def curves(state: Playground, now: int | None, training: bool = False) -> None:
 def occupancy(state: Playground, projector: bool, training: bool = False) -> None:
     """Mixture targets: which modes G's samples occupy over iterations (modes x time), from
     the mode counts of the recorded snapshots; a collapsed G lights one row at a time."""
-    run = state.worker.run
 
     def build(history):
         occ = occupancy_arrays(history)
         return None if occ is None else occupancy_figure(occ, projector=projector)
 
     with shown_as_message("draw the mode occupancy"):
-        key = f"{P}.occupancy"
-        if training:
-            feed = _follow(
-                "occupancy",
-                lambda: run.history,
-                (projector,),
-                build,
-                token=_snapshots,
-                every=STATUS_SECONDS,
-            )
-            height = occupancy_height(run.n_modes, projector)
-            live_chart(None, key=key, feed=feed, height=height, period=CURVES_POLL_SECONDS)
-        else:
-            signature = (*_snapshots(run.history), projector)
-            fig = _cached("occupancy", signature, lambda: build(run.history))
-            if fig is not None:
-                live_chart(fig, key=key)
+        height = occupancy_height(state.worker.run.n_modes, projector)
+        _history_chart("occupancy", state, training, (projector,), build, _snapshots, height)
+
+
+def _history_chart(
+    name: str, state: Playground, training: bool, signature: tuple, build, token, height: int
+) -> None:
+    """A chart of the run's history, `build(history)` (None: nothing to draw yet). While
+    training it follows its feed, rebuilt at most every STATUS_SECONDS when `token(history)`
+    changes; paused, the page draws it."""
+    run, key = state.worker.run, f"{P}.{name}"
+    if training:
+        feed = _follow(
+            name, lambda: run.history, signature, build, token=token, every=STATUS_SECONDS
+        )
+        live_chart(None, key=key, feed=feed, height=height, period=CURVES_POLL_SECONDS)
+    else:
+        fig = _cached(name, (*token(run.history), *signature), lambda: build(run.history))
+        if fig is not None:
+            live_chart(fig, key=key)
 
 
 def live_views(state: Playground) -> None:

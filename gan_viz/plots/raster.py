@@ -16,14 +16,7 @@ import io
 
 import numpy as np
 from PIL import Image
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    """'#RRGGBB' as three integers."""
-    text = colour.lstrip("#")
-    if len(text) != 6:
-        raise ValueError(f"colour: got {colour!r}; allowed: '#RRGGBB'")
-    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+from plotly.colors import hex_to_rgb
 
 
 def colour_grid(
@@ -33,7 +26,7 @@ def colour_grid(
     value linearly between the two stops around it, clipped to [zmin, zmax]; NaN transparent."""
     z = np.asarray(z, float)
     stops = np.array([float(s) for s, _ in colorscale])
-    colours = np.array([_rgb(c) for _, c in colorscale], float)
+    colours = np.array([hex_to_rgb(c) for _, c in colorscale], float)
     with np.errstate(invalid="ignore"):
         t = np.clip((z - zmin) / (zmax - zmin), 0.0, 1.0)
     finite = np.isfinite(t)

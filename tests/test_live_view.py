@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io
 import pytest
 from PIL import Image
 from plotly.colors import sample_colorscale
@@ -156,3 +157,22 @@ def test_frames_of_a_live_2d_run_differ_only_in_shapes_picture_and_title():
     # The D* map changes the colour bar, so the chart replots for it.
     star = spec_2d(run.snapshot(), live=True, uirevision="run1", heat="d_star")
     assert still(star) != still(later)
+
+
+@pytest.mark.parametrize("z_dim,pack", [(2, 1), (1, 2)])
+def test_a_view_is_the_recorded_snapshots_picture_without_its_measurements(z_dim, pack):
+    # Between records the live 2-D view draws ToyGAN.view: it must be the very picture a record
+    # at that iteration would draw (the same fakes, D, arrows and z-mapping, to the bit), and it
+    # must not pass for a measurement.
+    cfg = RunConfig(target=TargetConfig("ring8"), noise=NoiseConfig("normal", z_dim), **TINY)
+    run = ToyGAN(cfg.replace(nets={"pack": pack, "minibatch_std": pack == 2}))
+    run.train(7, record=False)
+    view = run.view()
+    snap = run.record(snapshot=True)
+    assert (view.step, view.d_updates, view.g_updates) == (7, snap.d_updates, snap.g_updates)
+    for name in ("real", "fake", "d", "g_arrows", "z_grid"):
+        np.testing.assert_array_equal(getattr(view, name), getattr(snap, name), err_msg=name)
+    assert view.metrics == {} and view.mode_counts is None
+    assert view.p_g.size == view.d_star.size == view.p_data.size == 0
+    same = [plotly.io.to_json(spec_2d(s, live=True), validate=False) for s in (view, snap)]
+    assert same[0] == same[1]

@@ -119,6 +119,39 @@ def test_frames_measured_beside_the_training_are_those_measured_in_line():
             np.testing.assert_array_equal(beside[key][:8], inline[key][:8], err_msg=key)
 
 
+@pytest.mark.parametrize("target", ["gaussian", "ring8"])
+def test_a_2d_run_at_full_speed_draws_views_between_records(target):
+    # Measured in line, a 2-D run records at most every RECORD_SECONDS and sends the frames
+    # between as views: drawn (the mirror's latest view), never kept in the history. A pause
+    # after views records at once. A 1-D frame draws p_g, a measurement: every one is recorded.
+    w = TrainingWorker(TINY.replace(target={"name": target, "params": {}}), name="views")
+    try:
+        views = []
+        mirror = w.run
+        add_view = mirror.add_view
+        mirror.add_view = lambda view, status: (views.append(view), add_view(view, status))
+        w.start()
+        frames = (lambda: len(views)) if target == "ring8" else (lambda: len(mirror.history) - 1)
+        wait_for(lambda: frames() >= 4, what="four frames")
+        w.pause()
+        history = mirror.history
+        if target == "gaussian":
+            assert views == [] and mirror.latest_view() is history.latest()
+            return
+        assert len(views) >= 4, "a 2-D run at full speed sends views between records"
+        steps = [v.step for v in views]
+        assert steps == sorted(set(steps)) and steps[-1] <= w.run.step_count
+        recorded = set(history.columns()["step"])
+        assert any(step not in recorded for step in steps)  # views are not records
+        assert all(v.metrics == {} and v.p_g.size == 0 and v.d.shape == (32, 32) for v in views)
+        assert all(v is not s for v in views for s in history.snapshots())
+        latest = history.latest()  # the pause recorded where training stopped
+        assert latest.step == history.columns()["step"][-1] == w.run.step_count
+        assert latest.metrics and mirror.latest_view() is latest
+    finally:
+        w.close()
+
+
 def test_learning_rate_changes_mid_run_without_losing_it(worker):
     worker.start()
     wait_for(lambda: worker.run.step_count > 5, what="some iterations")

@@ -179,9 +179,10 @@ def data_view(state: Playground, snap: Snapshot, training: bool = False) -> None
     key = f"{P}.view{dim}"
     with shown_as_message("draw the data view"):
         if training:  # (a feed's folder could be unwritable: one line, not a traceback)
-            history = state.worker.run.history
+            run = state.worker.run  # D* is measured: only records have it
+            source = run.history.latest if heat == "d_star" else run.latest_view
             signature = (heat, projector, revision)
-            feed = _follow("view", history.latest, signature, lambda s: build(s, live=True))
+            feed = _follow("view", source, signature, lambda s: build(s, live=True))
             live_chart(None, key=key, feed=feed, height=height, period=FRAME_SECONDS)
         else:
             signature = (id(snap), snap.step, heat, projector, revision)

@@ -32,6 +32,7 @@ class RunMirror:
         self.history = History(snapshots)
         self.status = Status(0, 0, 0, False, None, 0.0)
         self._p_data: np.ndarray | None = None
+        self._view: Snapshot | None = None  # the newest frame while training, view or snapshot
 
     @property
     def step_count(self) -> int:
@@ -56,7 +57,19 @@ class RunMirror:
         if snap is not None:
             self._compact(snap)
             self.history.add_snapshot(snap)
+            self._view = snap
         self.status = status
+
+    def add_view(self, view: Snapshot, status: Status) -> None:
+        """A view from the process (ToyGAN.view: the picture, no measurements): drawn while
+        training, never kept in the history."""
+        self._view = view
+        self.status = status
+
+    def latest_view(self) -> Snapshot | None:
+        """The newest picture of the game: the last view or recorded snapshot, whichever came
+        last (the history's latest before any came)."""
+        return self._view if self._view is not None else self.history.latest()
 
     def load_past(self, store_path: str, run_id: int) -> None:
         """The rows and snapshots the run store holds for run `run_id`: the past of a stored run

@@ -139,6 +139,10 @@ class _Link:
                 self.started.set()  # the run's first frame (iteration 0) is in
                 if status.diverged and not status.training:
                     self.stopped_because = status.diverged
+        elif kind == "view":
+            _, run_id, view, status = message
+            if self.mirror is not None and run_id == self.mirror.run_id:
+                self.mirror.add_view(view, status)
         elif kind == "reply":
             _, request, error = message
             waiting = self.pending.pop(request, None)

@@ -64,9 +64,10 @@ COUNT_DRAWS = """gd => {
     };
   }
 }"""
-# Whether each shape of the real samples is drawn (not hidden from the legend).
-REAL_SHAPES_SHOWN = (
-    "gd => gd._fullLayout.shapes.filter(s => s.legendgroup === 'real x ~ p_data')"
+# Whether each shape of the fake samples (a dot and its outline) is drawn (not hidden from the
+# legend).
+FAKE_SHAPES_SHOWN = (
+    "gd => gd._fullLayout.shapes.filter(s => s.legendgroup === 'fake G(z) ~ p_g')"
     ".map(s => s.visible === true)"
 )
 
@@ -167,16 +168,23 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
             ".strokeLinecap)"
         )
         assert len(caps) >= 4 and set(caps) == {"round"}, caps
-        # A legend click hides the real samples (plotly waits out a double click first), and
+        # The picture of D lies under the traces, so the real samples (a trace) are drawn on it.
+        layers = view.evaluate(
+            "gd => ['subplot', 'above'].map(l => gd.querySelectorAll("
+            "`.layer-${l} .imagelayer image`).length)"
+            ".concat(gd.querySelectorAll('.scatterlayer .points path.point').length)"
+        )
+        assert layers[:2] == [1, 0] and layers[2] >= 100, layers
+        # A legend click hides the fake samples (plotly waits out a double click first), and
         # they stay hidden frame after frame; a second click brings them back.
-        legend = view.locator("g.traces", has_text="real x ~ p_data").locator(".legendtoggle")
+        legend = view.locator("g.traces", has_text="fake G(z) ~ p_g").locator(".legendtoggle")
         for shown in (False, True):
             legend.click(force=True)
             wait_until(
-                lambda s=shown: view.evaluate(REAL_SHAPES_SHOWN) == [s], 30, "the legend", page
+                lambda s=shown: view.evaluate(FAKE_SHAPES_SHOWN) == [s, s], 30, "the legend", page
             )
             next_frames(page, 2)
-            assert view.evaluate(REAL_SHAPES_SHOWN) == [shown]
+            assert view.evaluate(FAKE_SHAPES_SHOWN) == [shown, shown]
         # The heat-map switch applies to the live frames too: the feed takes the page's settings.
         page.get_by_text("optimal D*(x)").click()
         wait_until(

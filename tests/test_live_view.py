@@ -35,8 +35,12 @@ def pieces(path: str) -> list[np.ndarray]:
     return [np.array(p) for p in out]
 
 
+def shapes_named_or_none(spec: dict, name: str) -> list[dict]:
+    return [s for s in spec["layout"]["shapes"] if s["name"] == name]
+
+
 def shapes_named(spec: dict, name: str) -> list[dict]:
-    found = [s for s in spec["layout"]["shapes"] if s["name"] == name]
+    found = shapes_named_or_none(spec, name)
     assert found, f"no shape named {name!r}"
     return found
 
@@ -109,19 +113,23 @@ def test_live_2d_spec_draws_the_snapshot_as_a_picture_and_shapes_and_is_a_valid_
         0.5,
         "#F7F7F7",
     ]
-    for stand_in in fig.data[1:]:
+    for stand_in in (fig.data[1], *fig.data[3:]):
         assert stand_in.legendgroup == stand_in.name and list(stand_in.x) == [None]
     # The picture is D on the grid.
     (image,) = spec["layout"]["images"]
     expected = heat_image(snap.axes, snap.d, palette.D_COLORSCALE)
     assert image == expected
-    # The samples: real and fake dots at the drawn samples, fakes outlined.
-    (real,) = shapes_named(spec, "real x ~ p_data")
-    dots = np.array([p[0] for p in pieces(real["path"])])
-    np.testing.assert_allclose(dots, snap.real[:MAX_POINTS], atol=1e-4)
+    # It lies under the real samples' trace, and over the axes' grid only by hiding it.
+    assert image["layer"] == "below" and not fig.layout.xaxis.showgrid
+    assert fig.layout.yaxis.showgrid is False
+    # The real samples, the same in every frame, stay an SVG trace; the fakes are outlined dots.
+    real = fig.data[2]
+    assert real.type == "scatter" and real.mode == "markers" and real.hoverinfo == "skip"
+    assert real.marker.color == palette.REAL and not shapes_named_or_none(spec, real.name)
+    np.testing.assert_allclose(np.c_[real.x, real.y], snap.real[:MAX_POINTS], atol=1e-6)
     outline, fake = shapes_named(spec, "fake G(z) ~ p_g")
     assert outline["path"] == fake["path"] and outline["line"]["width"] > fake["line"]["width"]
-    assert (fake["line"]["color"], real["line"]["color"]) == (palette.FAKE, palette.REAL)
+    assert fake["line"]["color"] == palette.FAKE
     np.testing.assert_allclose(
         [p[0] for p in pieces(fake["path"])], snap.fake[:MAX_POINTS], atol=1e-4
     )

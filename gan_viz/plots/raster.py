@@ -64,5 +64,5 @@ def heat_image(
         sizex=float(x[-1] - x[0] + dx),
         sizey=float(y[-1] - y[0] + dy),
         sizing="stretch",
-        layer="above",  # over the axes' grid, as a heatmap trace is; the shapes go over it
+        layer="below",  # under the traces, the shapes and the axes' grid (spec_2d hides the grid)
     )

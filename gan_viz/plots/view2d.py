@@ -12,9 +12,10 @@
   noise plane onto the data (lines of constant z1 and of constant z2).
 
 While a run trains, the live chart draws `spec_2d(..., live=True)`: the heat map as a picture
-(gan_viz.plots.raster) and everything else as layout shapes, one SVG path each
-(gan_viz.plots.paths), so a new frame changes only the layout and the chart updates it with
-`Plotly.relayout`; hover on D and on the samples is then for the paused view. Paused views and
+(gan_viz.plots.raster) and what moves (the z-grid, the fake samples, the arrows) as layout
+shapes, one SVG path each (gan_viz.plots.paths), so a new frame changes only the layout and the
+chart updates it with `Plotly.relayout`; the real samples, the same in every frame, stay an SVG
+trace drawn once. Hover on D and on the samples is then for the paused view. Paused views and
 exports draw traces.
 """
 
@@ -30,8 +31,9 @@ from gan_viz.plots.raster import heat_image
 from gan_viz.snapshot import Snapshot
 
 ARROW_SHARE = 0.12  # the longest gradient arrow spans this share of the window's width
-MAX_POINTS = 500  # real and fake samples drawn (each): the browser redraws them every frame
+MAX_POINTS = 500  # real and fake samples drawn (each); live, the fakes are redrawn each frame
 HEAT_NAMES = {"d": "D(x)", "d_star": "D*(x)"}
+REAL_NAME = "real x ~ p_data"
 
 
 def arrow_ends(points: np.ndarray, grads: np.ndarray, width: float) -> np.ndarray:
@@ -138,7 +140,7 @@ def spec_2d(
             x=float32(snap.real[:max_points, 0]),
             y=float32(snap.real[:max_points, 1]),
             mode="markers",
-            name="real x ~ p_data",
+            name=REAL_NAME,
             marker=dict(color=palette.REAL, size=size, opacity=0.55),
             hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>",
         )
@@ -175,11 +177,20 @@ def spec_2d(
     layout = base_layout(style, uirevision, height)
     layout["template"] = template_json(layout["template"])
     if live:
-        marks, layout["shapes"] = as_shapes(marks, x_hi - x_lo)
+        # The real samples are the same in every frame of a run: they stay a trace, drawn once
+        # (a frame's relayout leaves traces alone), and only what moves becomes shapes.
+        real = next(i for i, m in enumerate(marks) if m["name"] == REAL_NAME)
+        moving = marks[:real] + marks[real + 1 :]
+        stand_ins, layout["shapes"] = as_shapes(moving, x_hi - x_lo)
+        still = dict(marks[real], type="scatter", hoverinfo="skip")
+        del still["hovertemplate"]
+        marks = stand_ins[:real] + [still] + stand_ins[real:]
         layout["images"] = [heat_image((ax, ay), field, palette.D_COLORSCALE)]
     layout["title"] = dict(text=title or f"iteration {snap.step}", x=0.01, y=0.99)
     layout["hovermode"] = "closest"
-    layout["xaxis"] = axis(style, "x₁", range=[x_lo, x_hi], constrain="domain")
-    layout["yaxis"] = axis(style, "x₂", range=[y_lo, y_hi], scaleanchor="x", scaleratio=1)
+    # A heatmap trace covers the axes' grid; the live picture lies under it, so it goes.
+    grid = dict(showgrid=False) if live else {}
+    layout["xaxis"] = axis(style, "x₁", range=[x_lo, x_hi], constrain="domain", **grid)
+    layout["yaxis"] = axis(style, "x₂", range=[y_lo, y_hi], scaleanchor="x", scaleratio=1, **grid)
     layout["legend"]["itemsizing"] = "constant"
     return dict(data=[heat_trace, *marks], layout=layout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import time
@@ -26,9 +27,14 @@ def wait_for(condition, seconds: float = 10.0):
     raise AssertionError("timed out")
 
 
+def figure(feed: FrameFeed) -> dict:
+    """The feed's file as the chart reads it: gzip (the server sends it as it is) of the JSON."""
+    return json.loads(gzip.decompress(feed.path.read_bytes()))
+
+
 def title(feed: FrameFeed) -> str | None:
     try:
-        return json.loads(feed.path.read_text())["layout"]["title"]["text"]
+        return figure(feed)["layout"]["title"]["text"]
     except (OSError, ValueError):
         return None
 
@@ -54,13 +60,14 @@ def test_feed_writes_each_new_snapshot_and_each_change_of_view(tmp_path, run):
         # a new snapshot (a record every 50): the feed draws it without being asked again
         run.train(50)
         wait_for(lambda: title(feed) == "iteration 50")
-        data = json.loads(feed.path.read_text())["data"]
+        data = figure(feed)["data"]
+        assert json.loads(feed.read())["data"] == data
         assert data[0]["type"] == "heatmap" and data[0]["name"] == "D(x)"
         time.sleep(0.2)
         assert built == [(0, "d"), (50, "d")]  # an unchanged snapshot is not drawn again
         # the page switches the heat map: same snapshot, new settings, a new frame
         feed.follow(run.history.latest, ("d_star",), lambda s: build(s, "d_star"))
-        wait_for(lambda: json.loads(feed.path.read_text())["data"][0]["name"] == "D*(x)")
+        wait_for(lambda: figure(feed)["data"][0]["name"] == "D*(x)")
         # counted just after the file is replaced, so the count may trail the file a moment
         wait_for(lambda: feed.frames_written == 3)
         time.sleep(0.2)

@@ -22,6 +22,7 @@ the two files are copied once into a cache folder.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import os
@@ -119,13 +120,22 @@ function draw(text) {
   if (fresh && Object.keys(saved()).length) Plotly.relayout(chart, saved());
 }
 
+// The text of a feed's file: gzip (FrameFeed writes it so), or plain should anything on the way
+// have decompressed it already.
+async function unpack(response) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+  const plain = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return await new Response(plain).text();
+}
+
 // A feed: the newest figure of a live view, fetched from a file the server rewrites (see
 // FrameFeed), so a frame costs one small request and one redraw, not a Streamlit rerun.
 async function poll(url) {
   const start = performance.now();
   try {
     const response = await fetch(url, {cache: "no-store"});
-    const text = response.ok ? await response.text() : "";
+    const text = response.ok ? await unpack(response) : "";
     if (url === feed && text && text !== last) {
       last = text;
       draw(text);
@@ -163,6 +173,10 @@ _component = None
 log = logging.getLogger(__name__)
 FEED_LEASE_SECONDS = 3.0  # a feed stops when the page has not renewed it for this long
 FEED_POLL_SECONDS = 0.02  # how often a feed looks for a newer snapshot
+# A feed's file is gzip at level 1, served as it is: the server's middleware gzips other JSON
+# at level 9 on its event loop for every request, 11 ms for a 110 KB frame of the 2-D view
+# (a twentieth of a core at 5 frames/s) against 1.4 ms here, for 44 KB against 38.
+FEED_GZIP_LEVEL = 1
 STALE_FRAME_SECONDS = 3600.0  # frame files older than this (a server that died) are removed
 
 
@@ -199,7 +213,8 @@ class FrameFeed:
     starts or renews a thread that, whenever `source()` returns something it has not drawn
     (by `token(...)`: a snapshot's step by default) or `signature` (the view's settings)
     changed, writes `build(...)` to `path`, at most once every `every` seconds; `url` is where
-    the chart's iframe finds it. A build that returns None writes nothing (nothing to draw
+    the chart's iframe finds it (gzip: `read()` gives the text). A build that returns None
+    writes nothing (nothing to draw
     yet). The thread ends, and removes the file, when the page stops renewing it for
     FEED_LEASE_SECONDS (paused, tab closed) or on `stop()`; it then holds nothing of the
     session, so a closed session's worker can still be collected.
@@ -207,7 +222,7 @@ class FrameFeed:
 
     def __init__(self, folder: Path | None = None):
         token = secrets.token_hex(16)  # the file's name: unguessable, one per session
-        self.url = f"frames/{token}.json"
+        self.url = f"frames/{token}.json.gz"  # served as application/gzip, not gzipped again
         self.path = (folder or _folder()) / self.url
         self.path.parent.mkdir(exist_ok=True)
         _remove_stale(self.path.parent)
@@ -239,6 +254,10 @@ class FrameFeed:
             thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join()
+
+    def read(self) -> str:
+        """The figure last written, as the chart gets it."""
+        return gzip.decompress(self.path.read_bytes()).decode()
 
     @property
     def running(self) -> bool:
@@ -272,7 +291,7 @@ class FrameFeed:
     def _write(self, text: str) -> None:
         """Replace the file at once: the chart reads the old frame or the new one, never half."""
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text)
+        tmp.write_bytes(gzip.compress(text.encode(), compresslevel=FEED_GZIP_LEVEL))
         os.replace(tmp, self.path)
         self.frames_written += 1
         self.error = None

@@ -1,6 +1,7 @@
 """The per-session training worker: a real training process, driven as the page drives it."""
 
 import gc
+import multiprocessing
 import time
 
 import numpy as np
@@ -16,7 +17,9 @@ from gan_viz.config import (
     TargetConfig,
 )
 from gan_viz.device import describe, resolve_device
+from gan_viz.ui import training_process
 from gan_viz.ui import worker as worker_module
+from gan_viz.ui.training_process import _Trainer, live_config
 from gan_viz.ui.worker import TrainingWorker, _blank_main
 
 # how the page names the engine's auto device ("CPU (1 thread)" in a training process)
@@ -121,10 +124,13 @@ def test_frames_measured_beside_the_training_are_those_measured_in_line():
 
 @pytest.mark.parametrize("target", ["gaussian", "ring8"])
 def test_a_2d_run_at_full_speed_draws_views_between_records(target):
-    # Measured in line, a 2-D run records at most every RECORD_SECONDS and sends the frames
-    # between as views: drawn (the mirror's latest view), never kept in the history. A pause
-    # after views records at once. A 1-D frame draws p_g, a measurement: every one is recorded.
-    w = TrainingWorker(TINY.replace(target={"name": target, "params": {}}), name="views")
+    # Measured in line, a 2-D run whose records are dear (here 100,000 evaluation samples, ~60
+    # ms a record against ~1 ms a view) sends the frames between records as views: drawn (the
+    # mirror's latest view), never kept in the history. A pause after views records at once. A
+    # 1-D frame draws p_g, a measurement: every one is recorded.
+    dear = {"eval_samples": 100_000}
+    cfg = TINY.replace(target={"name": target, "params": {}}, cadence=dear)
+    w = TrainingWorker(cfg, name="views")
     try:
         views = []
         mirror = w.run
@@ -144,12 +150,45 @@ def test_a_2d_run_at_full_speed_draws_views_between_records(target):
         recorded = set(history.columns()["step"])
         assert any(step not in recorded for step in steps)  # views are not records
         assert all(v.metrics == {} and v.p_g.size == 0 and v.d.shape == (32, 32) for v in views)
+        assert all(len(v.fake) == 50 and v.g_arrows is not None for v in views)
         assert all(v is not s for v in views for s in history.snapshots())
         latest = history.latest()  # the pause recorded where training stopped
         assert latest.step == history.columns()["step"][-1] == w.run.step_count
         assert latest.metrics and mirror.latest_view() is latest
     finally:
         w.close()
+
+
+def test_records_come_as_often_as_measuring_costs_at_most_its_share(tmp_path, monkeypatch):
+    # The policy itself, in this process: a record once measuring would cost at most
+    # RECORD_SHARE of the time since the last one. A share no record fits makes every frame after
+    # the first a view; a share every record fits makes every frame a record (cheap measuring
+    # keeps the curves' detail).
+    here, there = multiprocessing.Pipe()
+    cfg = live_config(TINY.replace(target={"name": "ring8", "params": {}}))
+    trainer = _Trainer(there, cfg, str(tmp_path / "runs.sqlite"), beside=False)
+    trainer.handle((1, "start", None))
+
+    def frames(n: int) -> list[str]:
+        while here.poll():
+            here.recv()
+        for _ in range(n):
+            trainer.train_frame()
+        out = []
+        while here.poll():
+            out.append(here.recv()[0])
+        return out
+
+    monkeypatch.setattr(training_process, "RECORD_SHARE", 1e-9)
+    kinds = frames(4)
+    assert kinds == ["frame", "view", "view", "view"], kinds
+    assert len(trainer.run.history) == 2  # iteration 0, then the first frame
+    trainer.handle((2, "pause", None))  # after views, a pause records where training stopped
+    assert trainer.run.history.latest().step == trainer.run.step_count
+    trainer.handle((3, "start", None))
+    monkeypatch.setattr(training_process, "RECORD_SHARE", 1e9)
+    assert frames(3) == ["frame"] * 3
+    trainer.handle((4, "close", None))
 
 
 def test_learning_rate_changes_mid_run_without_losing_it(worker):

@@ -18,11 +18,12 @@ slow speeds can be watched step by step.
 
 Most of a record's cost is measuring, not drawing: JS, KL, V and D on real and fake take 10,000
 samples of G, while the 2-D view draws D on the grid and 1,000 samples. So a 2-D run at full
-speed, measured in line, records at most every RECORD_SECONDS (the curves redraw once a second)
-and sends the frames in between as views (ToyGAN.view): the same picture of the game at that
-iteration, measured nothing, for about a third of the cost (the ring: 13-16 ms against 38-40).
-A pause after views records at once, so the paused page ends where training stopped. The 1-D
-view draws p_g, a measurement, so every 1-D frame is a record.
+speed, measured in line, records only when measuring has cost at most RECORD_SHARE of the time
+since its last record, and sends the frames in between as views (ToyGAN.view): the same picture
+of the game at that iteration, measured nothing, for about a third of the cost (the ring: 13-16
+ms against 38-40). Where measuring is cheap (small nets) every frame is still a record, so the
+curves keep their detail. A pause after views records at once, so the paused page ends where
+training stopped. The 1-D view draws p_g, a measurement, so every 1-D frame is a record.
 
 Where the machine has cores to spare (measure_beside), a frame's snapshot is measured by a second
 thread while the next chunk trains: the chunk's end is captured (ToyGAN.capture: copies of G and
@@ -73,9 +74,10 @@ log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 0.15  # target time between live snapshots: ~6-7 frames per second
 MAX_SNAPSHOT_SHARE = 0.2  # a frame lasts at least 5 snapshots' time: training keeps >= 80 %
-# A 2-D run at full speed, measured in line, records (a metric row and a full snapshot) at most
-# every RECORD_SECONDS; its frames in between are views (ToyGAN.view), a third of a record's cost.
-RECORD_SECONDS = 0.5
+# A 2-D run at full speed, measured in line, records (a metric row and a full snapshot) once the
+# time since its last record is 1 / RECORD_SHARE times what a record costs; its frames in between
+# are views (ToyGAN.view). The ring's 2 x 128 nets: a record (38 ms) about every half second.
+RECORD_SHARE = 0.08
 RATE_WINDOW = 3.0  # seconds over which iterations per second are averaged
 KEPT_HERE = 2  # snapshots this process keeps: the page's mirror holds the timeline
 # One intra-op thread: toy-sized ops gain nothing from more, and on a busy machine OpenMP's
@@ -156,6 +158,7 @@ class _Trainer:
         self.run_id = 0
         self.seconds_per_iter: float | None = None
         self.seconds_per_snapshot: float | None = None  # a frame's snapshot or view
+        self.seconds_per_record: float | None = None  # a record's measuring (views not counted)
         self.recorded_at = 0.0  # time.monotonic() of the last frame recorded while training
         self.viewed = False  # frames were sent as views since the last record
         self.progress: list[tuple[float, int]] = []
@@ -300,7 +303,7 @@ class _Trainer:
         self.run, self.follower, self.training = run, follower, False
         self.measuring_beside = self._beside()
         self.run_id += 1
-        self.seconds_per_iter = self.seconds_per_snapshot = None
+        self.seconds_per_iter = self.seconds_per_snapshot = self.seconds_per_record = None
         self.viewed = False
 
     def _resume(self, stored: int, fork: bool) -> tuple | None:
@@ -391,20 +394,24 @@ class _Trainer:
         if self.pending is not None:
             self._send_frame(True, self._settle())
 
-    def _time_snapshot(self, seconds: float) -> None:
-        old = self.seconds_per_snapshot
-        self.seconds_per_snapshot = seconds if old is None else 0.7 * old + 0.3 * seconds
+    def _time_snapshot(self, seconds: float, record: bool = True) -> None:
+        self.seconds_per_snapshot = _smooth(self.seconds_per_snapshot, seconds)
+        if record:
+            self.seconds_per_record = _smooth(self.seconds_per_record, seconds)
 
     def _view_due(self) -> bool:
         """Whether this frame is a view, not a record: a 2-D run at full speed, measured in line
-        (beside, records cost training nothing), less than RECORD_SECONDS after a record. A 1-D
-        frame draws p_g, which needs the measurements; at a fixed speed every frame is kept."""
+        (beside, records cost training nothing), while a record would take more than
+        RECORD_SHARE of the time since the last one. A 1-D frame draws p_g, which needs the
+        measurements; at a fixed speed every frame is kept."""
+        since = time.monotonic() - self.recorded_at
         return (
             self.run.dim == 2
             and self.speed is None
             and not self.measuring_beside
             and self.run.diverged is None
-            and time.monotonic() - self.recorded_at < RECORD_SECONDS
+            and self.seconds_per_record is not None
+            and self.seconds_per_record > RECORD_SHARE * since
         )
 
     def _catch_up(self):
@@ -433,16 +440,14 @@ class _Trainer:
                 self.pending = (self.pool.submit(self._measure, moment), moment)
         elif ran and self._view_due():
             view = self.run.view()
-            self._time_snapshot(time.perf_counter() - trained)
+            self._time_snapshot(time.perf_counter() - trained, record=False)
         else:
             snap = self.run.record(snapshot=True) if ran else None
             if ran:
                 self._time_snapshot(time.perf_counter() - trained)
                 self.recorded_at, self.viewed = time.monotonic(), False
         if ran:
-            per = (trained - started) / ran
-            old = self.seconds_per_iter
-            self.seconds_per_iter = per if old is None else 0.7 * old + 0.3 * per
+            self.seconds_per_iter = _smooth(self.seconds_per_iter, (trained - started) / ran)
         now = time.monotonic()
         self.progress.append((now, self.run.step_count))
         while len(self.progress) > 2 and now - self.progress[0][0] > RATE_WINDOW:
@@ -468,6 +473,11 @@ class _Trainer:
                     self.train_frame()
             elif not self.handle(self.conn.recv()):
                 return
+
+
+def _smooth(old: float | None, new: float) -> float:
+    """An exponential moving average of timings (the newest weighs 0.3)."""
+    return new if old is None else 0.7 * old + 0.3 * new
 
 
 def limit_threads() -> None:

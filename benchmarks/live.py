@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -129,10 +130,10 @@ def live_round(page, seconds: float, server_pid: int) -> tuple[float, float, flo
     groups = {"server": [server_pid], "training": served[1:]}
     groups["browser"] = [p for p in process_tree(os.getpid())[1:] if p not in served]
     before = {name: cpu_seconds(pids) for name, pids in groups.items()}
-    f0, n0, t0 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
+    f0, n0, t0 = view.evaluate(FRAME_COUNTER), drawn_iteration(view), time.monotonic()
     view.evaluate(REACT_MS)
     page.wait_for_timeout(seconds * 1000)
-    f1, n1, t1 = view.evaluate(FRAME_COUNTER), iteration(page), time.monotonic()
+    f1, n1, t1 = view.evaluate(FRAME_COUNTER), drawn_iteration(view), time.monotonic()
     react = view.evaluate(REACT_MS)
     share = {name: (cpu_seconds(pids) - before[name]) / (t1 - t0) for name, pids in groups.items()}
     button(page, "Pause").click()
@@ -141,6 +142,13 @@ def live_round(page, seconds: float, server_pid: int) -> tuple[float, float, flo
     wait_until(lambda: iteration(page) == 0, 60, "the reset", page)
     react_ms = react[len(react) // 2] if react else float("nan")
     return (n1 - n0) / (t1 - t0), (f1 - f0) / (t1 - t0), react_ms, share
+
+
+def drawn_iteration(view) -> int:
+    """The iteration of the frame the data view shows (its title): fresh every frame, where
+    the iteration line is redrawn every couple of seconds."""
+    title = view.evaluate("gd => gd.layout.title.text")
+    return int(re.search(r"iteration (\d+)", title).group(1))
 
 
 def headless_round(name: str, seconds: float, record: bool) -> float:

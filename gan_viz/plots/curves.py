@@ -184,8 +184,8 @@ def curves_figure(
             linecolor="#888888",
             zeroline=False,
             # The panels share one step axis, so it is labelled once, under each column: every
-            # axis's labels are measured and laid out again at each redraw (once a second while
-            # training), and these were 10-20% of the figure's browser time.
+            # axis's labels are measured and laid out again at each redraw (every couple of
+            # seconds while training), and these were 10-20% of the figure's browser time.
             showticklabels=bottom,
             title=dict(text="iteration") if bottom else None,
         )

@@ -32,12 +32,12 @@ from gan_viz.ui.live_chart import FrameFeed, live_chart
 from gan_viz.ui.session import Playground
 from gan_viz.ui.training_process import FRAME_SECONDS
 
-# The iteration line's and the curves' period while training (the chart's title gives each
-# frame's iteration).
-# Every 0.5 s instead cost, on this 2-core machine with Chromium beside it, fig1 0.80x -> 0.72x
-# of headless speed and the 2-D ring 0.56x -> 0.52x (benchmarks/live.py): each rerun re-renders
-# the page.
-STATUS_SECONDS = 1.0
+# The iteration line's and the curves' period while training (the data view's title gives each
+# frame's iteration). Each rerun re-renders the page, however small the fragment: on this 2-core
+# machine with Chromium beside it (benchmarks/live.py), every 0.5 s instead of 1 cost fig1
+# 0.80x -> 0.72x of headless speed and the 2-D ring 0.56x -> 0.52x; every 2 s instead of 1 took
+# Chromium from 0.57-0.62 of a core to 0.50 on the ring (the curves alone every 2 s: 0.57).
+STATUS_SECONDS = 2.0
 P = "pg"
 HEAT_KEY = f"{P}.view.heat"
 LOG_STEPS_KEY = f"{P}.view.log_steps"

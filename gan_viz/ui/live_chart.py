@@ -10,7 +10,7 @@ switch) as long as its uirevision has not changed.
 
 A chart can also follow a feed (FrameFeed): while a run trains, the server writes the live
 view's newest figure to a file in the component's folder and the chart fetches it every frame
-period itself. The page then reruns only about once a second (status, heartbeat), not once per
+period itself. The page then reruns only every couple of seconds (status, heartbeat), not once per
 frame: a Streamlit rerun re-renders the page's React tree, which cost the browser more than the
 chart's own drawing (measured in Chromium on the 2-D view: react-dom 27% of the renderer's
 samples, plotly.js 20%).
@@ -171,7 +171,7 @@ send("streamlit:componentReady", {apiVersion: 1});
 
 _component = None
 log = logging.getLogger(__name__)
-FEED_LEASE_SECONDS = 3.0  # a feed stops when the page has not renewed it for this long
+FEED_LEASE_SECONDS = 5.0  # a feed stops when the page has not renewed it for this long
 FEED_POLL_SECONDS = 0.02  # how often a feed looks for a newer snapshot
 # A feed's file is gzip at level 1, served as it is: the server's middleware gzips other JSON
 # at level 9 on its event loop for every request, 11 ms for a 110 KB frame of the 2-D view
@@ -209,7 +209,7 @@ def snapshot_token(snap) -> tuple:
 class FrameFeed:
     """The newest figure of a live view, as a file the chart fetches on its own clock.
 
-    `follow(source, signature, build)` (the page calls it about once a second while training)
+    `follow(source, signature, build)` (the page calls it every couple of seconds while training)
     starts or renews a thread that, whenever `source()` returns something it has not drawn
     (by `token(...)`: a snapshot's step by default) or `signature` (the view's settings)
     changed, writes `build(...)` to `path`, at most once every `every` seconds; `url` is where

@@ -7,13 +7,15 @@ import json
 import os
 import time
 
+import plotly.graph_objects as go
 import pytest
 
-from gan_viz.plots.view2d import figure_2d
+from gan_viz.plots.view1d import spec_1d
+from gan_viz.plots.view2d import figure_2d, spec_2d
 from gan_viz.presets import PRESETS
 from gan_viz.toy import ToyGAN
 from gan_viz.ui import live_chart
-from gan_viz.ui.live_chart import FrameFeed
+from gan_viz.ui.live_chart import FrameFeed, _spec
 from gan_viz.ui.session import live_config
 
 
@@ -136,3 +138,16 @@ def test_feed_of_the_curves_redraws_new_rows_at_most_every_so_often_and_skips_no
         assert all(b - a >= 0.5 for a, b in zip(times, times[1:]))
     finally:
         feed.stop()
+
+
+@pytest.mark.parametrize("target", ["gaussian", "ring8"])
+def test_a_figure_dict_goes_to_the_chart_as_its_graph_objects_would(target):
+    # The live views are built as plain dicts (spec_1d, spec_2d) and their numpy arrays sent as
+    # typed arrays: what the chart gets must be what plotly's own graph objects send, to the byte.
+    run = ToyGAN(live_config(PRESETS["fig1" if target == "gaussian" else "ring-collapse"].config))
+    run.train(3)
+    snap = run.history.latest()
+    spec = spec_1d(snap, uirevision="r") if target == "gaussian" else spec_2d(snap, uirevision="r")
+    sent = json.loads(_spec(spec))
+    assert sent == json.loads(_spec(go.Figure(spec)))
+    assert set(sent["data"][0]["x"]) == {"dtype", "bdata"}  # not a list of numbers

@@ -22,7 +22,7 @@ import streamlit as st
 
 from gan_viz.plots.curves import curves_figure, curves_height
 from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure, occupancy_height
-from gan_viz.plots.view1d import figure_1d
+from gan_viz.plots.view1d import figure_1d, spec_1d
 from gan_viz.plots.view2d import figure_2d, spec_2d
 from gan_viz.snapshot import Snapshot
 from gan_viz.ui import projector
@@ -172,7 +172,8 @@ def data_view(state: Playground, snap: Snapshot, training: bool = False) -> None
 
     def build(snap: Snapshot, live: bool = False):
         if snap.dim == 1:
-            return figure_1d(snap, projector=projector, uirevision=revision, height=height)
+            draw = spec_1d if live else figure_1d
+            return draw(snap, projector=projector, uirevision=revision, height=height)
         args = dict(projector=projector, heat=heat, uirevision=revision, height=height)
         return spec_2d(snap, live=True, **args) if live else figure_2d(snap, **args)
 

@@ -147,7 +147,7 @@ def test_a_figure_dict_goes_to_the_chart_as_its_graph_objects_would(target):
     run = ToyGAN(live_config(PRESETS["fig1" if target == "gaussian" else "ring-collapse"].config))
     run.train(3)
     snap = run.history.latest()
-    spec = spec_1d(snap, uirevision="r") if target == "gaussian" else spec_2d(snap, uirevision="r")
-    sent = json.loads(_spec(spec))
-    assert sent == json.loads(_spec(go.Figure(spec)))
+    draw = spec_1d if target == "gaussian" else spec_2d
+    sent = json.loads(_spec(draw(snap, uirevision="r")))  # (_spec converts the dict it gets)
+    assert sent == json.loads(_spec(go.Figure(draw(snap, uirevision="r"))))
     assert set(sent["data"][0]["x"]) == {"dtype", "bdata"}  # not a list of numbers

@@ -22,7 +22,6 @@ the two files are copied once into a cache folder.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import logging
@@ -35,11 +34,11 @@ import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
-import numpy as np
 import plotly
 import plotly.graph_objects as go
 import plotly.io
 import streamlit.components.v1 as components
+from _plotly_utils.utils import convert_to_base64
 
 INDEX_HTML = """<!doctype html>
 <html>
@@ -200,27 +199,12 @@ def _folder() -> Path:
 
 def _spec(fig: go.Figure | dict) -> str:
     """A figure, or a figure dict built for a live feed (spec_1d, spec_2d), as plotly.js takes
-    it; the dict's numpy arrays go as typed arrays, as a graph object's would."""
+    it. A dict's numpy arrays become typed arrays in place (each feed builds a fresh dict), by
+    the same function graph objects use: a 1-D frame's JSON then takes 37 KB and 2.5 ms, against
+    72 KB and 6 ms as lists of numbers."""
     if isinstance(fig, dict):
-        fig = {**fig, "data": _binary(fig["data"])}
+        convert_to_base64(fig["data"])
     return plotly.io.to_json(fig, validate=False)  # the builders made it valid already
-
-
-def _binary(value):
-    """Float numpy arrays in `value` as plotly.js typed arrays (base64 of the raw values) instead
-    of JSON lists: a 1-D frame's JSON takes 37 KB and 2.5 ms against 72 KB and 6 ms."""
-    if isinstance(value, np.ndarray) and value.dtype in (np.float32, np.float64) and value.size:
-        raw = np.ascontiguousarray(value)
-        typed = {"dtype": "f4" if raw.dtype == np.float32 else "f8"}
-        typed["bdata"] = base64.b64encode(raw).decode("ascii")
-        if raw.ndim > 1:
-            typed["shape"] = ", ".join(map(str, raw.shape))
-        return typed
-    if isinstance(value, dict):
-        return {k: _binary(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_binary(v) for v in value]
-    return value
 
 
 def snapshot_token(snap) -> tuple:
@@ -236,10 +220,9 @@ class FrameFeed:
     (by `token(...)`: a snapshot's step by default) or `signature` (the view's settings)
     changed, writes `build(...)` to `path`, at most once every `every` seconds; `url` is where
     the chart's iframe finds it (gzip: `read()` gives the text). A build that returns None
-    writes nothing (nothing to draw
-    yet). The thread ends, and removes the file, when the page stops renewing it for
-    FEED_LEASE_SECONDS (paused, tab closed) or on `stop()`; it then holds nothing of the
-    session, so a closed session's worker can still be collected.
+    writes nothing (nothing to draw yet). The thread ends, and removes the file, when the page
+    stops renewing it for FEED_LEASE_SECONDS (paused, tab closed) or on `stop()`; it then holds
+    nothing of the session, so a closed session's worker can still be collected.
     """
 
     def __init__(self, folder: Path | None = None):
@@ -294,9 +277,9 @@ class FrameFeed:
                         self._job = None  # drop the page's objects with the thread
                         return
                     source, signature, build, token, every = self._job
-                now = source()
+                now = source() if time.monotonic() - written >= every else None
                 key = None if now is None else (token(now), signature)
-                if key is not None and key != drawn and time.monotonic() - written >= every:
+                if key is not None and key != drawn:
                     fig = build(now)
                     if fig is not None:
                         self._write(_spec(fig))

@@ -252,10 +252,10 @@ def main() -> None:
         # measured on the machine as it was then: this machine's own speed drifts by tens of
         # percent over minutes (the same headless loop read 82-112 it/s within a quarter of an
         # hour), which a ratio of medians taken across rounds would fold in.
-        paired = statistics.median(a / b for a, b in zip(live, pure))
+        ratios = [a / b for a, b in zip(live, pure)]
         print(
-            f"  ratio live / headless = {paired:.2f}x, median of the rounds' ratios "
-            f"({_list(a / b for a, b in zip(live, pure))}; ratio of the medians "
+            f"  ratio live / headless = {statistics.median(ratios):.2f}x, median of the rounds' "
+            f"ratios ({_list(ratios)}; ratio of the medians "
             f"{m_live / m_pure:.2f}x)  (target >= 0.7x)"
         )
         view = f"{TARGETS[cfg.target.name].dim}-D"

@@ -33,7 +33,6 @@ from gan_viz.snapshot import Snapshot
 ARROW_SHARE = 0.12  # the longest gradient arrow spans this share of the window's width
 MAX_POINTS = 500  # real and fake samples drawn (each); live, the fakes are redrawn each frame
 HEAT_NAMES = {"d": "D(x)", "d_star": "D*(x)"}
-REAL_NAME = "real x ~ p_data"
 
 
 def arrow_ends(points: np.ndarray, grads: np.ndarray, width: float) -> np.ndarray:
@@ -134,17 +133,21 @@ def spec_2d(
             )
         )
     size = style.marker
-    marks.append(
-        dict(
-            type="scattergl",
-            x=float32(snap.real[:max_points, 0]),
-            y=float32(snap.real[:max_points, 1]),
-            mode="markers",
-            name=REAL_NAME,
-            marker=dict(color=palette.REAL, size=size, opacity=0.55),
-            hovertemplate="real (%{x:.2f}, %{y:.2f})<extra></extra>",
-        )
+    # Live, the real samples (the same in every frame of a run) stay a trace, in SVG: drawn once,
+    # since a frame's relayout leaves traces alone. Only what moves becomes shapes.
+    real = dict(
+        type="scatter" if live else "scattergl",
+        x=float32(snap.real[:max_points, 0]),
+        y=float32(snap.real[:max_points, 1]),
+        mode="markers",
+        name="real x ~ p_data",
+        marker=dict(color=palette.REAL, size=size, opacity=0.55),
     )
+    if live:
+        real["hoverinfo"] = "skip"
+    else:
+        real["hovertemplate"] = "real (%{x:.2f}, %{y:.2f})<extra></extra>"
+    marks.append(real)
     marks.append(
         dict(
             type="scattergl",
@@ -177,14 +180,8 @@ def spec_2d(
     layout = base_layout(style, uirevision, height)
     layout["template"] = template_json(layout["template"])
     if live:
-        # The real samples are the same in every frame of a run: they stay a trace, drawn once
-        # (a frame's relayout leaves traces alone), and only what moves becomes shapes.
-        real = next(i for i, m in enumerate(marks) if m["name"] == REAL_NAME)
-        moving = marks[:real] + marks[real + 1 :]
-        stand_ins, layout["shapes"] = as_shapes(moving, x_hi - x_lo)
-        still = dict(marks[real], type="scatter", hoverinfo="skip")
-        del still["hovertemplate"]
-        marks = stand_ins[:real] + [still] + stand_ins[real:]
+        stand_ins, layout["shapes"] = as_shapes([m for m in marks if m is not real], x_hi - x_lo)
+        marks = [real if m is real else stand_ins.pop(0) for m in marks]
         layout["images"] = [heat_image((ax, ay), field, palette.D_COLORSCALE)]
     layout["title"] = dict(text=title or f"iteration {snap.step}", x=0.01, y=0.99)
     layout["hovermode"] = "closest"

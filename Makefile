@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine:
 #   make app    set up, then open the app in a browser (http://localhost:8501)
 #   make test   set up, then run lint and every test (browser tests included)
+#   make check  lint and the fast tests (not browser, not slow): the edit-test loop
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: setup app test lint format bench browser clean
+.PHONY: setup app test check lint format bench browser clean
 
 setup: $(VENV)/.installed
 
@@ -22,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 app: setup
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/gan-viz app --port $(PORT)
 
 browser:
 	sh scripts/ensure-chromium.sh
@@ -37,6 +38,9 @@ format: setup
 
 test: setup browser lint
 	$(PY) -m pytest
+
+check: setup lint
+	$(PY) -m pytest -m "not browser and not slow" -q
 
 bench: setup
 	$(PY) benchmarks/engine.py

@@ -6,7 +6,7 @@ distinct frames the data view draws (a frame = a new "iteration N" title on the 
 in this process, train the same RunConfig headless: pure training (no metric rows, one torch
 thread, as the app's training process runs) and, for reference, the CLI's recording cadence.
 Rounds alternate browser and headless so drift in the machine's load hits both alike; medians.
-Two more rows train through the app's own training process and mirror (gan_viz.ui.worker) with no
+Two more rows train through the app's own training process and mirror (gan_viz.live.worker) with no
 browser and no page drawing: what live training costs by itself (a snapshot per frame, the pipe,
 the run store), apart from sharing the machine with the browser; once with each frame measured in
 line, once measured beside the training in a second thread (which the app does from
@@ -36,17 +36,17 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from gan_viz.presets import PRESETS  # noqa: E402
-from gan_viz.targets import TARGETS  # noqa: E402
-from gan_viz.toy import ToyGAN  # noqa: E402
-from gan_viz.ui.session import live_config  # noqa: E402
-from gan_viz.ui.training_process import (  # noqa: E402
+from gan_viz.live.process import (  # noqa: E402
     FRAME_SECONDS,
     TRAIN_THREADS,
     measure_beside,
     usable_cores,
 )
-from gan_viz.ui.worker import TrainingWorker  # noqa: E402
+from gan_viz.live.worker import TrainingWorker  # noqa: E402
+from gan_viz.presets import PRESETS  # noqa: E402
+from gan_viz.targets import TARGETS  # noqa: E402
+from gan_viz.toy import ToyGAN  # noqa: E402
+from gan_viz.ui.playground.session import live_config  # noqa: E402
 from tests.browser import (  # noqa: E402
     CHART_FRAME,
     CHROMIUM_ARGS,

@@ -6,7 +6,7 @@ import re
 
 import torch
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 
 _NAME = re.compile(r"^(auto|cpu|mps|cuda(:\d+)?)$")
 

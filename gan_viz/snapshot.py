@@ -38,6 +38,17 @@ class Snapshot:
     def dim(self) -> int:
         return self.real.shape[1]
 
+    def __repr__(self) -> str:
+        """A line for a REPL: the step, the sizes and the headline metrics, no arrays."""
+        grid = "x".join(str(len(a)) for a in self.axes)
+        shown = ", ".join(
+            f"{k}={self.metrics[k]:.4g}" for k in ("js", "kl", "v") if k in self.metrics
+        )
+        return (
+            f"Snapshot(step={self.step}, dim={self.dim}, grid={grid}, real={len(self.real)}, "
+            f"fake={len(self.fake)}, h={self.h:.3g}" + (f", {shown}" if shown else "") + ")"
+        )
+
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Flat name -> array form for np.savez / a database blob (no pickles)."""
         out: dict[str, np.ndarray] = {

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from gan_viz.config import ConfigError, TargetConfig
+from gan_viz.config import TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 
 MAX_POINTS = 200_000

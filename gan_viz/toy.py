@@ -26,8 +26,10 @@ import numpy as np
 import torch
 from scipy import special
 
-from gan_viz.config import ConfigError, RunConfig, validate
+from gan_viz.config import RunConfig
 from gan_viz.device import resolve_device
+from gan_viz.errors import NeedsReset
+from gan_viz.game_run import GameRun
 from gan_viz.history import History
 from gan_viz.measure import (
     MODE_SAMPLES,
@@ -43,7 +45,8 @@ from gan_viz.nets import build_nets
 from gan_viz.objectives import Objective, value_fn
 from gan_viz.snapshot import Snapshot
 from gan_viz.targets import make_target
-from gan_viz.train import Diverged, GameTrainer, weight_copies
+from gan_viz.train import GameTrainer, weight_copies
+from gan_viz.validation import validate
 
 RESET_SECTIONS = ("target", "noise", "nets", "seed", "device")  # changes that need a new run
 N_ARROWS = 200  # fake samples that carry a gradient arrow in a snapshot
@@ -108,16 +111,6 @@ class _Measurement:
     mode_counts: np.ndarray | None
 
 
-class NeedsReset(ConfigError):
-    """A change of target, noise, networks, seed or device: only a new run can take it."""
-
-    def __init__(self, sections: list[str]):
-        self.sections = sections
-        super().__init__(
-            ", ".join(sections), "a change", "a reset: these settings shape the networks"
-        )
-
-
 def _canonical(value) -> str:
     return json.dumps(value, sort_keys=True, default=lambda a: np.asarray(a).tolist())
 
@@ -136,8 +129,9 @@ def z_quantiles(prior: str, n: int) -> np.ndarray:
     return special.ndtri(u) if prior == "normal" else 2 * u - 1
 
 
-class ToyGAN:
+class ToyGAN(GameRun):
     def __init__(self, cfg: RunConfig):
+        super().__init__()
         self.cfg = validate(cfg)
         self.target = make_target(cfg.target)
         self.device = resolve_device(cfg.device)
@@ -156,9 +150,6 @@ class ToyGAN:
         )
         self._set_cadence()
         self.history = History(cfg.cadence.max_snapshots)
-        self.diverged: str | None = None
-        self.seconds_training = 0.0  # wall time inside train(), for iterations per second
-        self._train_start: float | None = None
         self._last_good = self._weights()
         self.record()
 
@@ -199,57 +190,12 @@ class ToyGAN:
 
     # --- the game --------------------------------------------------------------------------------
 
-    @property
-    def step_count(self) -> int:
-        return self.trainer.iteration
+    def _record_every(self) -> int:
+        return self.cfg.cadence.record_every
 
-    def step_d(self) -> None:
-        """One D step (the inner loop of Algorithm 1), then a record."""
-        self._guarded(lambda: self.trainer.step_d())
-        self.record()
-
-    def step_g(self) -> None:
-        """One G step with D fixed, then a record."""
-        self._guarded(lambda: self.trainer.step_g())
-        self.record()
-
-    def train(
-        self, n: int, should_stop: Callable[[], bool] | None = None, record: bool = True
-    ) -> int:
-        """Run up to n iterations; returns how many ran. Stops early on divergence or when
-        should_stop() says so (checked between iterations).
-
-        record=False records no metric rows (the caller records when it wants one, as the live
-        app does once per displayed frame); the last iteration still computes its step
-        statistics, so a `record()` right after reads this chunk's losses and gradient norms.
-        """
-        every = self.cfg.cadence.record_every
-        done = 0
-        start = self._train_start = time.perf_counter()
-        try:
-            while done < n and self.diverged is None:
-                if should_stop is not None and should_stop():
-                    break
-                record_now = record and (self.trainer.iteration + 1) % every == 0
-                stats = record_now or done == n - 1
-                self._guarded(lambda s=stats: self.trainer.step(stats=s))
-                done += 1
-                if record_now and self.diverged is None:
-                    self.record()
-            if self.diverged is None:
-                self._guarded(self.trainer.check_finite)
-        finally:
-            self.seconds_training += time.perf_counter() - start
-            self._train_start = None
-        return done
-
-    def _guarded(self, action: Callable[[], None]) -> None:
-        if self.diverged is not None:
-            return
-        try:
-            action()
-        except (Diverged, RuntimeError, ValueError) as err:
-            self.diverged = f"diverged at iteration {self.trainer.iteration}: {err}"
+    def _record(self) -> None:
+        if self.diverged is None:
+            self.record()
 
     def update(self, cfg: RunConfig) -> None:
         """Apply changed settings mid-run. Objective, optimisation and cadence change from the
@@ -482,17 +428,6 @@ class ToyGAN:
         return (-grad).float().cpu().numpy()
 
     # --- saving ----------------------------------------------------------------------------------
-
-    def _weights(self) -> dict:
-        return self.trainer.weight_copies()
-
-    def weights(self) -> dict:
-        """State dicts of G and D: the current ones, or the last finite ones after a divergence."""
-        return self._last_good if self.diverged else self._weights()
-
-    def load_weights(self, weights: dict) -> None:
-        self.trainer.G.load_state_dict(weights["G"])
-        self.trainer.D.load_state_dict(weights["D"])
 
     def config_json(self) -> str:
         return config_json(self.cfg, self.target.params)

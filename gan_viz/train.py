@@ -31,6 +31,7 @@ from torch import nn
 from torch.func import functional_call
 
 from gan_viz.config import ObjectiveConfig, OptimConfig
+from gan_viz.errors import Diverged
 from gan_viz.objectives import OBJECTIVES, Objective
 from gan_viz.unrolled import unroll
 
@@ -69,10 +70,6 @@ def grad_norm(params) -> Tensor:
     if not grads:
         return torch.zeros(())
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-
-
-class Diverged(RuntimeError):
-    """A loss or a weight became NaN or infinite."""
 
 
 def weight_copies(G: nn.Module, D: nn.Module) -> dict:

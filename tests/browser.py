@@ -1,4 +1,4 @@
-"""Helpers for the real-browser tests: the app served by `streamlit run`, Debian's Chromium driven
+"""Helpers for the real-browser tests: the app served by `gan-viz app`, Debian's Chromium driven
 by playwright (never `playwright install`), and small readers of what the page shows."""
 
 from __future__ import annotations
@@ -42,27 +42,17 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` on a free port, its output in a log file we can read."""
+    """`gan-viz app` on a free port, its output in a log file we can read."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, env: dict | None = None):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://localhost:{self.port}/"
         self.log_path = ARTIFACTS / f"{name}-server.log"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(self.port),
-            ],
+            [sys.executable, "-m", "gan_viz", "app", "--port", str(self.port), "--headless"],
             cwd=ROOT,
             env=env,
             stdout=self._log,

@@ -15,8 +15,9 @@ from streamlit.testing.v1 import AppTest
 from gan_viz.device import describe, resolve_device
 from gan_viz.presets import PRESETS
 from gan_viz.targets import MAX_POINTS
-from gan_viz.ui.session import STATE, live_config
-from gan_viz.ui.toy_settings import fingerprint
+from gan_viz.ui.playground.session import STATE, live_config
+from gan_viz.ui.playground.settings import fingerprint
+from tests.pages import page_test
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
@@ -30,7 +31,7 @@ def status(at) -> str:
 
 @pytest.fixture
 def page():
-    at = AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=TIMEOUT)
+    at = page_test("playground", TIMEOUT)
     at.run()
     assert not at.exception
     yield at

@@ -11,7 +11,7 @@ import torch
 from numpy.lib import format as npy_format
 from store_helpers import tiny_config
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.store import RunRecorder, RunStore
 from gan_viz.store.archive import export_archive, import_archive
 from gan_viz.toy import ToyGAN

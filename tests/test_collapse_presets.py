@@ -4,9 +4,9 @@ thing, and (CI-sized) the collapse preset collapses while its cure covers more m
 import pytest
 import torch
 
-from gan_viz.config import validate
 from gan_viz.presets import PRESETS
 from gan_viz.sweep import SweepRun, run_one
+from gan_viz.validation import validate
 
 FAMILIES = {
     "ring-collapse": ["ring-unrolled", "ring-pacgan", "ring-wgan-gp"],

@@ -8,7 +8,7 @@ import pytest
 import torch
 from scipy import integrate, stats
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.theory import dirac
 from gan_viz.theory.dirac import DiracConfig, DiracGame
 

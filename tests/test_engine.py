@@ -8,19 +8,19 @@ import torch
 
 from gan_viz.config import (
     CadenceConfig,
-    ConfigError,
     NetConfig,
     NoiseConfig,
     ObjectiveConfig,
     OptimConfig,
     RunConfig,
     TargetConfig,
-    validate,
 )
+from gan_viz.errors import ConfigError, NeedsReset
 from gan_viz.nets import Discriminator, Generator
 from gan_viz.objectives import OBJECTIVES
 from gan_viz.presets import PRESETS, default_config
-from gan_viz.toy import NeedsReset, ToyGAN
+from gan_viz.toy import ToyGAN
+from gan_viz.validation import validate
 
 TINY = dict(
     nets=NetConfig(g_hidden=8, g_depth=1, d_hidden=8, d_depth=1),
@@ -278,7 +278,7 @@ def test_every_preset_is_valid(name):
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf")])
 def test_the_finite_check_names_the_weight_that_went_bad(bad):
-    from gan_viz.train import Diverged
+    from gan_viz.errors import Diverged
 
     run = ToyGAN(tiny("gaussian"))
     run.trainer.check_finite()  # healthy weights pass the fused check

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from gan_viz.cli import main
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.export import frame_seqs
 from gan_viz.export.animation import animation_figure, export_html
 from gan_viz.export.movie import MIN_WIDTH, export_gif, export_mp4, ffmpeg

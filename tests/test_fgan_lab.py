@@ -8,7 +8,8 @@ import pytest
 import torch
 from scipy import integrate
 
-from gan_viz.config import ConfigError, TargetConfig
+from gan_viz.config import TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.targets import make_target
 from gan_viz.theory import divergences, fgan
 from gan_viz.theory.divergences import gaussian_law, integrand, log_pdf, true_divergence

@@ -14,6 +14,7 @@ import torch
 from PIL import Image
 
 from gan_viz.store import RunStore
+from tests.pages import page_test
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,9 +86,8 @@ def test_train_images_writes_every_output(tmp_path, classifier_cache, monkeypatc
         cache=classifier_cache[0],
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
-    from streamlit.testing.v1 import AppTest
 
-    page = AppTest.from_file(str(ROOT / "pages" / "runs.py"), default_timeout=120)
+    page = page_test("runs", 120)
     page.run()
     page.multiselect[0].set_value([1]).run()
     assert not page.exception and not page.error

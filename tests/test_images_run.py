@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from gan_viz.config import ConfigError, ObjectiveConfig, OptimConfig
+from gan_viz.config import ObjectiveConfig, OptimConfig
+from gan_viz.errors import ConfigError, NeedsReset
 from gan_viz.images.config import (
     DataConfig,
     ImageCadenceConfig,
@@ -24,7 +25,6 @@ from gan_viz.images.pixels import to_model
 from gan_viz.images.presets import IMAGE_PRESETS
 from gan_viz.images.run import ImageGAN
 from gan_viz.images.snapshot import ImageSnapshot
-from gan_viz.toy import NeedsReset
 
 
 def tiny(**sections) -> ImageRunConfig:

@@ -21,7 +21,11 @@ from gan_viz.plots.view2d import MAX_POINTS, figure_2d, spec_2d
 from gan_viz.toy import ToyGAN
 from tests.test_plots import TINY, synthetic_2d
 
-MOVING = ("shapes", "images", "title")  # what the live chart relayouts (gan_viz.ui.live_chart)
+MOVING = (
+    "shapes",
+    "images",
+    "title",
+)  # what the live chart relayouts
 NUMBER = r"-?\d+(?:\.\d+)?"
 
 

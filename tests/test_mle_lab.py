@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from gan_viz.config import ConfigError, NetConfig, OptimConfig, TargetConfig
+from gan_viz.config import NetConfig, OptimConfig, TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.presets import default_config
 from gan_viz.theory.mle import MLEConfig, MLEvsGAN, fit_gmm
 

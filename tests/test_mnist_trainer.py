@@ -6,8 +6,8 @@ import time
 import pytest
 
 from gan_viz.images.run import ImageGAN
-from gan_viz.ui import mnist_trainer
-from gan_viz.ui.mnist_trainer import ImageTrainer
+from gan_viz.live import image_thread as mnist_trainer
+from gan_viz.live.image_thread import ImageThread
 from tests.test_images_run import tiny
 
 
@@ -20,7 +20,7 @@ def wait_for(condition, what: str, seconds: float = 120.0) -> None:
 
 @pytest.fixture
 def trainer(classifier_cache):
-    t = ImageTrainer(ImageGAN(tiny(), classifier=classifier_cache[1]))
+    t = ImageThread(ImageGAN(tiny(), classifier=classifier_cache[1]))
     yield t
     t.pause()
 
@@ -33,7 +33,7 @@ def test_trains_in_the_background_until_paused(trainer):
     trainer.pause()
     assert not trainer.training
     stopped_at = trainer.run.step_count
-    time.sleep(0.3)
+    assert trainer._thread is None  # pause() returned once the training thread had ended
     assert trainer.run.step_count == stopped_at  # paused means paused
     steps = trainer.run.history.columns()["step"]
     assert list(steps[:3]) == [0, 5, 10]  # evaluated at the run's cadence on the way
@@ -66,7 +66,7 @@ def test_a_page_that_stops_asking_pauses_training(trainer, monkeypatch):
 
 def test_divergence_stops_the_thread_and_keeps_the_history(classifier_cache):
     bad = tiny(optim={"optimizer": "sgd", "lr_d": 1e30, "lr_g": 1e30})
-    trainer = ImageTrainer(ImageGAN(bad, classifier=classifier_cache[1]))
+    trainer = ImageThread(ImageGAN(bad, classifier=classifier_cache[1]))
     assert trainer.start()
     wait_for(lambda: not trainer.training, "the diverged run to stop")
     assert "diverged at iteration" in trainer.stopped_because
@@ -81,7 +81,7 @@ def test_replace_stops_the_old_run_and_holds_the_new_one(trainer, classifier_cac
     trainer.replace(new)
     assert trainer.run is new and not trainer.training
     stopped_at = old.step_count
-    time.sleep(0.3)
+    assert trainer._thread is None  # replace() ended the old run's thread before swapping
     assert old.step_count == stopped_at and new.step_count == 0
 
 

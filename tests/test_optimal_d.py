@@ -8,7 +8,8 @@ import pytest
 import torch
 from scipy import integrate
 
-from gan_viz.config import ConfigError, NetConfig, NoiseConfig, OptimConfig, TargetConfig
+from gan_viz.config import NetConfig, NoiseConfig, OptimConfig, TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.presets import default_config
 from gan_viz.targets import make_target
 from gan_viz.theory.divergences import gaussian_law

@@ -2,8 +2,8 @@
 
 import pytest
 
+from gan_viz.live.worker import TrainingWorker
 from gan_viz.store import RunStore, default_store_path
-from gan_viz.ui.worker import TrainingWorker
 from tests.test_worker import TINY, wait_for
 
 
@@ -135,7 +135,7 @@ def test_the_run_this_tab_trains_can_be_picked_up_again_from_the_store(worker):
 
 
 def test_a_run_that_cannot_go_on_is_refused_and_the_current_run_stays(worker):
-    from gan_viz.config import ConfigError
+    from gan_viz.errors import ConfigError
 
     worker.step()
     images = RunStore(default_store_path()).create_run("image", "{}", "digits")

@@ -14,7 +14,7 @@ import pytest
 import torch
 from store_helpers import fake_snapshot, tiny_config
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.store import RunRecorder, RunStore, SnapshotPlan, default_store_path
 from gan_viz.toy import ToyGAN
 from gan_viz.toy_store import ToyFollower, resume

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gan_viz.config import ConfigError, TargetConfig
+from gan_viz.config import TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 from gan_viz.targets import MAX_POINTS, TARGETS, make_target, parse_points
 

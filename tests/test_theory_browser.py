@@ -4,28 +4,16 @@ What AppTest cannot see: the plotly charts render, and a live panel advances by 
 (`st.fragment(run_every=...)`) after Run is pressed.
 """
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.browser import CHROMIUM_ARGS as ARGS
+from tests.browser import AppServer
+
 CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,49 +21,11 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url():
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    server = AppServer("theory", env={"OMP_NUM_THREADS": "1"})
+    yield server.url.rstrip("/")
+    server.stop()
 
 
 def test_a_student_runs_the_theory_lab(app_url, tmp_path):
@@ -85,8 +35,6 @@ def test_a_student_runs_the_theory_lab(app_url, tmp_path):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url, timeout=120_000)
-        # Until app.py has run once, Streamlit lists pages/ itself ("app", "theory lab"), and a
-        # click there runs the page without app.py; wait for app.py's own navigation.
         expect(page.get_by_role("link", name="Home", exact=True)).to_be_visible(timeout=120_000)
         page.get_by_role("link", name="Theory lab", exact=True).click()
         expect(page.get_by_text("1 · The optimal discriminator")).to_be_visible(timeout=120_000)

@@ -3,17 +3,14 @@ bad input gives a one-line message instead of a traceback. (AppTest cannot rende
 figures are tested as data below, the page in a real browser in test_theory_browser.py.)"""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from streamlit.testing.v1 import AppTest
 
 from gan_viz.plots import theory as plots
 from gan_viz.theory import dirac
-
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "theory_lab.py")
+from tests.pages import page_test
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -26,7 +23,7 @@ def one_torch_thread():
 
 @pytest.fixture(scope="module")
 def page():
-    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at = page_test("theory", 300).run()
     assert not at.exception, at.exception
     return at
 

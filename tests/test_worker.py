@@ -9,7 +9,6 @@ import pytest
 
 from gan_viz.config import (
     CadenceConfig,
-    ConfigError,
     NetConfig,
     NoiseConfig,
     OptimConfig,
@@ -17,10 +16,12 @@ from gan_viz.config import (
     TargetConfig,
 )
 from gan_viz.device import describe, resolve_device
-from gan_viz.ui import training_process
-from gan_viz.ui import worker as worker_module
-from gan_viz.ui.training_process import _Trainer, live_config
-from gan_viz.ui.worker import TrainingWorker, _blank_main
+from gan_viz.errors import ConfigError, WorkerError
+from gan_viz.live import process as training_process
+from gan_viz.live import worker as worker_module
+from gan_viz.live.messages import Close, Pause, Start
+from gan_viz.live.process import _LiveRun, live_config
+from gan_viz.live.worker import TrainingWorker, _blank_main
 
 # how the page names the engine's auto device ("CPU (1 thread)" in a training process)
 AUTO_DEVICE = describe(resolve_device("auto")).split(" (")[0]
@@ -79,7 +80,9 @@ def test_training_runs_in_the_background_until_paused(worker):
     worker.pause()
     assert not worker.training
     stopped = worker.run.step_count
-    time.sleep(0.5)
+    # Two more round trips: the process has gone round its loop since, and trained nothing.
+    worker.set_speed(1)
+    worker.set_speed(None)
     assert worker.run.step_count == stopped
     history = worker.run.history
     assert history.latest().step == stopped  # the last frame shows where training stopped
@@ -166,8 +169,8 @@ def test_records_come_as_often_as_measuring_costs_at_most_its_share(tmp_path, mo
     # keeps the curves' detail).
     here, there = multiprocessing.Pipe()
     cfg = live_config(TINY.replace(target={"name": "ring8", "params": {}}))
-    trainer = _Trainer(there, cfg, str(tmp_path / "runs.sqlite"), beside=False)
-    trainer.handle((1, "start", None))
+    trainer = _LiveRun(there, cfg, str(tmp_path / "runs.sqlite"), beside=False)
+    trainer.handle(Start(request=1))
 
     def frames(n: int) -> list[str]:
         while here.poll():
@@ -176,19 +179,19 @@ def test_records_come_as_often_as_measuring_costs_at_most_its_share(tmp_path, mo
             trainer.train_frame()
         out = []
         while here.poll():
-            out.append(here.recv()[0])
+            out.append(type(here.recv()).__name__)
         return out
 
     monkeypatch.setattr(training_process, "RECORD_SHARE", 1e-9)
     kinds = frames(4)
-    assert kinds == ["frame", "view", "view", "view"], kinds
+    assert kinds == ["Frame", "View", "View", "View"], kinds
     assert len(trainer.run.history) == 2  # iteration 0, then the first frame
-    trainer.handle((2, "pause", None))  # after views, a pause records where training stopped
+    trainer.handle(Pause(request=2))  # after views, a pause records where training stopped
     assert trainer.run.history.latest().step == trainer.run.step_count
-    trainer.handle((3, "start", None))
+    trainer.handle(Start(request=3))
     monkeypatch.setattr(training_process, "RECORD_SHARE", 1e9)
-    assert frames(3) == ["frame"] * 3
-    trainer.handle((4, "close", None))
+    assert frames(3) == ["Frame"] * 3
+    trainer.handle(Close(request=4))
 
 
 def test_learning_rate_changes_mid_run_without_losing_it(worker):
@@ -228,7 +231,7 @@ def test_a_diverging_run_pauses_says_where_and_keeps_its_history():
         assert w.stopped_because == w.run.diverged
         assert len(w.run.history) >= 1 and w.run.history.latest() is not None
         assert not w.start()  # cannot go on: Reset is the way out
-        with pytest.raises(worker_module.WorkerError):
+        with pytest.raises(WorkerError):
             w.step_d()
     finally:
         w.close()
@@ -286,7 +289,7 @@ def test_a_training_process_that_dies_is_reported_not_waited_for():
         w.process.kill()
         wait_for(lambda: not w.alive, seconds=30, what="the worker to notice")
         assert not w.training and "ended" in w.stopped_because
-        with pytest.raises(worker_module.WorkerError):
+        with pytest.raises(WorkerError):
             w.step_d()
     finally:
         w.close()
@@ -311,7 +314,7 @@ def _threads_after_limit(queue) -> None:
     import torch
     from threadpoolctl import threadpool_info
 
-    from gan_viz.ui.training_process import limit_threads
+    from gan_viz.live.process import limit_threads
 
     limit_threads()
     blas = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]

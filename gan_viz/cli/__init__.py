@@ -7,10 +7,11 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 
 # name -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
+    "app": ("gan_viz.cli.app", "open the app in a browser (a Streamlit server)"),
     "train": ("gan_viz.cli.train", "train a toy GAN headless and write its results"),
     "train-images": ("gan_viz.cli.train_images", "train a GAN on MNIST digits headless"),
     "targets": ("gan_viz.cli.listing", "list the target distributions"),

@@ -21,8 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from gan_viz.cli.train import FLAGS, SWITCHES
-from gan_viz.config import ConfigError
+from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.errors import ConfigError
 
 # What a resumed run may change: the networks, target and noise it was trained with stay.
 RESUME_SECTIONS = ("objective", "optim", "cadence")
@@ -39,27 +39,6 @@ ACTIONS = {
     "delete": "delete runs, their snapshots and weights",
     "resume": "train a stored run further, from its last saved weights",
 }
-
-
-def add_store_argument(parser: argparse.ArgumentParser, default=None) -> None:
-    parser.add_argument(
-        "--store",
-        metavar="PATH",
-        default=default,
-        help="run store (SQLite file); default $GAN_VIZ_STORE, else "
-        "$XDG_DATA_HOME/gan-viz/runs.sqlite (~/.local/share/gan-viz/runs.sqlite)",
-    )
-
-
-def open_store(args: argparse.Namespace, must_exist: bool = False):
-    """The store --store names (made if missing, unless `must_exist`: a typo in a path to
-    read from should not answer with an empty store), else the default one."""
-    from gan_viz.store import RunStore
-
-    path = getattr(args, "store", None)
-    if must_exist and path and not Path(path).expanduser().exists():
-        raise ConfigError("--store", path, "an existing run store (`gan-viz train` makes one)")
-    return RunStore(path)
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -239,7 +218,7 @@ def _export(store, args) -> int:
 
         export_archive(store, run_id, out)
     elif args.format == "csv":
-        from gan_viz.cli.train import write_metrics_csv
+        from gan_viz.export.metrics_csv import write_metrics_csv
 
         columns = store.open(run_id).columns()
         if not columns:

@@ -22,8 +22,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from gan_viz.cli.train import FLAGS, SWITCHES, add_config_arguments, config_from_args
-from gan_viz.config import ConfigError, RunConfig, TargetConfig, validate
+from gan_viz.config import RunConfig, TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.measure import MODE_SAMPLES
+from gan_viz.validation import validate
 
 DEFAULT_STEPS = 2000  # without a preset and without --steps
 

@@ -16,7 +16,7 @@ import math
 import sys
 from pathlib import Path
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

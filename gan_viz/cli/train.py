@@ -8,7 +8,6 @@ Writes config.json, metrics.csv, samples.npy and weights.pt into --out.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -16,50 +15,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_viz.config import ConfigError, RunConfig
+from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.config import RunConfig
+from gan_viz.errors import ConfigError
+from gan_viz.export.metrics_csv import write_metrics_csv
 from gan_viz.toy import ToyGAN
-
-# flag -> (section, field, type, help); None means "not given" so presets and defaults show through
-FLAGS: list[tuple[str, str, str, type, str]] = [
-    ("--objective", "objective", "name", str, "GAN objective (see `gan-viz objectives`)"),
-    ("--z-dim", "noise", "dim", int, "dimension of the noise z (1..256)"),
-    ("--prior", "noise", "prior", str, "noise prior p_z: normal or uniform"),
-    ("--g-hidden", "nets", "g_hidden", int, "width of G's hidden layers"),
-    ("--g-depth", "nets", "g_depth", int, "number of G's hidden layers"),
-    ("--d-hidden", "nets", "d_hidden", int, "width of D's hidden layers"),
-    ("--d-depth", "nets", "d_depth", int, "number of D's hidden layers"),
-    ("--activation", "nets", "activation", str, "relu, leaky_relu, tanh, elu or gelu"),
-    ("--pack", "nets", "pack", int, "PacGAN packing degree (1..4)"),
-    ("--optimizer", "optim", "optimizer", str, "adam, sgd or rmsprop"),
-    ("--lr-d", "optim", "lr_d", float, "learning rate of D"),
-    ("--lr-g", "optim", "lr_g", float, "learning rate of G"),
-    ("--beta1", "optim", "beta1", float, "Adam beta1"),
-    ("--beta2", "optim", "beta2", float, "Adam beta2"),
-    ("--momentum", "optim", "momentum", float, "SGD/RMSProp momentum"),
-    ("--batch", "optim", "batch", int, "minibatch size m"),
-    ("--d-steps", "optim", "d_steps", int, "k: D steps per iteration"),
-    ("--g-steps", "optim", "g_steps", int, "G steps per iteration"),
-    ("--label-smoothing", "objective", "label_smoothing", float, "real label, e.g. 0.9"),
-    ("--instance-noise", "objective", "instance_noise", float, "std of noise added to D's inputs"),
-    (
-        "--instance-noise-anneal",
-        "objective",
-        "instance_noise_anneal",
-        int,
-        "steps over which instance noise falls to 0",
-    ),
-    ("--r1", "objective", "r1_gamma", float, "R1 penalty gamma"),
-    ("--gp-lambda", "objective", "gp_lambda", float, "WGAN-GP penalty weight"),
-    ("--clip", "objective", "clip", float, "WGAN weight clipping bound"),
-    ("--unrolled", "objective", "unrolled_steps", int, "unrolled D steps for G (0 = off)"),
-    ("--record-every", "cadence", "record_every", int, "iterations between metric rows"),
-    ("--eval-samples", "cadence", "eval_samples", int, "samples behind each metric row"),
-]
-SWITCHES = [
-    ("--simultaneous", "optim", "simultaneous", "simultaneous D/G updates instead of k-then-1"),
-    ("--feature-matching", "objective", "feature_matching", "feature matching loss for G"),
-    ("--minibatch-std", "nets", "minibatch_std", "minibatch std feature in D"),
-]
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
@@ -149,31 +109,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         help="samples of the final generator saved to samples.npy",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    from gan_viz.cli.runs import add_store_argument
 
     add_store_argument(parser)
     parser.add_argument("--no-store", action="store_true", help="do not record the run")
     parser.add_argument("--name", help="name of the run in the store (default: target, objective)")
     parser.add_argument("--tag", action="append", default=[], help="a tag for the run; repeatable")
     parser.add_argument("--note", default="", help="a note kept with the run")
-
-
-def write_metrics_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
-    first = ["step", "js", "kl", "rkl", "v", "loss_d", "loss_g", "d_real", "d_fake"]
-    names = [n for n in first if n in columns] + [n for n in columns if n not in first]
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(names)
-        for i in range(len(columns["step"])):
-            row = []
-            for n in names:
-                value = columns[n][i]
-                row.append(
-                    int(value)
-                    if n in ("step", "d_updates", "g_updates", "modes") and np.isfinite(value)
-                    else f"{value:.6g}"
-                )
-            writer.writerow(row)
 
 
 def write_run(run: ToyGAN, out: Path, n_samples: int) -> None:
@@ -238,7 +179,6 @@ def run(args: argparse.Namespace) -> int:
     toy = ToyGAN(cfg)
     follower, saved = None, ""
     if not args.no_store:
-        from gan_viz.cli.runs import open_store
         from gan_viz.store import RunRecorder
         from gan_viz.toy_store import ToyFollower
 

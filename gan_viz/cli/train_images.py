@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from gan_viz.cli.train import FLAGS, SWITCHES
-from gan_viz.config import ConfigError
+from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.errors import ConfigError
+from gan_viz.export.metrics_csv import write_metrics_csv
 from gan_viz.images.config import MODELS, PRECISIONS, SOURCES, ImageRunConfig
 
 # the toy command's flags that mean the same here: objective, optimisation, noise
@@ -43,8 +43,6 @@ IMAGE_FLAGS: list[tuple[str, str, str, type, str]] = [
     ("--eval-samples", "cadence", "eval_samples", int, "digits judged per evaluation"),
     ("--grid", "cadence", "grid", int, "digits in the fixed-noise grid (default 64)"),
 ]
-FIRST_COLUMNS = ["step", "loss_d", "loss_g", "covered", "class_kl", "fd", "fd_floor"]
-INT_COLUMNS = ("step", "d_updates", "g_updates", "covered")
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -70,7 +68,6 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         "--cache-dir", help="classifier cache folder (default $GAN_VIZ_CACHE or ~/.cache/gan-viz)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    from gan_viz.cli.runs import add_store_argument
 
     add_store_argument(parser)
     parser.add_argument("--no-store", action="store_true", help="do not record the run")
@@ -105,26 +102,12 @@ def config_from_args(args: argparse.Namespace) -> tuple[ImageRunConfig, int | No
     return cfg, steps
 
 
-def write_metrics_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
-    names = [n for n in FIRST_COLUMNS if n in columns] + [
-        n for n in columns if n not in FIRST_COLUMNS
-    ]
-    with path.open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(names)
-        for i in range(len(columns["step"])):
-            writer.writerow(
-                int(v) if n in INT_COLUMNS and np.isfinite(v) else f"{v:.6g}"
-                for n, v in ((n, columns[n][i]) for n in names)
-            )
-
-
 def write_run(run, out: Path) -> None:
     from gan_viz.images.mosaic import write_png
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "config.json").write_text(run.config_json())
-    write_metrics_csv(out / "metrics.csv", run.history.columns())
+    write_metrics_csv(out / "metrics.csv", run.history.columns(), "image")
     last = run.history.latest()
     if last is not None:
         write_png(out / "grid.png", last.grid)
@@ -259,7 +242,6 @@ def summarise(run) -> str:
 
 def _follow(run, args: argparse.Namespace):
     """Record the run in the run store as it trains (kind "image"): (follower, a note)."""
-    from gan_viz.cli.runs import open_store
     from gan_viz.images.store import KIND, ImageFollower
     from gan_viz.store import RunRecorder
 

@@ -15,7 +15,7 @@ def frame_seqs(index: list[tuple[int, int, int, int]], frames: int) -> list[int]
     """Snapshot sequence numbers for `frames` frames spread evenly over a run's stored
     snapshots (index as StoredRun.snapshot_index()); the first and the last always in. Fewer
     when the run holds fewer snapshots."""
-    from gan_viz.config import ConfigError
+    from gan_viz.errors import ConfigError
 
     if frames < 2:
         raise ConfigError("frames", frames, "a whole number of at least 2")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.export import DEFAULT_FRAMES, frame_seqs
 from gan_viz.export.frames import draw_frames
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 
 CHARTS = ("view", "curves")
 PROJECTOR = (1920, 1080)

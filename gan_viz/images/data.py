@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from gan_viz.errors import DataError
 from gan_viz.images.config import DataConfig
-from gan_viz.images.idx import DataError, read_idx
+from gan_viz.images.idx import read_idx
 from gan_viz.images.pixels import N_CLASSES, SIDE
 
 ENV_DATA_DIR = "GAN_VIZ_MNIST_DIR"  # environment variable naming the full-MNIST folder

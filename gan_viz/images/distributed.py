@@ -22,8 +22,8 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from gan_viz.config import ConfigError
 from gan_viz.device import resolve_device
+from gan_viz.errors import ConfigError
 
 
 @dataclass(frozen=True)

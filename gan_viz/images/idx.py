@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import DataError
 
 GZIP_MAGIC = b"\x1f\x8b"
 DTYPES = {
@@ -33,14 +33,6 @@ DTYPES = {
 CODES = {
     dtype.newbyteorder(">") if dtype.itemsize > 1 else dtype: code for code, dtype in DTYPES.items()
 }
-
-
-class DataError(ConfigError):
-    """Data that cannot be used: says which setting or file, and what is wrong with it."""
-
-    def __init__(self, setting: str, given: object, problem: str):
-        self.setting, self.given, self.allowed = setting, given, problem
-        ValueError.__init__(self, f"{setting}: {given}: {problem}")
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_viz.config import ConfigError
 from gan_viz.device import resolve_device
+from gan_viz.errors import ConfigError, NeedsReset
+from gan_viz.game_run import GameRun
 from gan_viz.history import History
 from gan_viz.images.classifier import Classifier, load_or_train
 from gan_viz.images.config import ImageRunConfig, auto_precision, cpu_has_bf16, validate_images
@@ -38,8 +38,7 @@ from gan_viz.images.nets import build_image_nets
 from gan_viz.images.pixels import N_CLASSES, N_PIXELS, SIDE, to_model, to_pixels
 from gan_viz.images.snapshot import ImageSnapshot
 from gan_viz.objectives import value_fn
-from gan_viz.toy import NeedsReset
-from gan_viz.train import Diverged, GameTrainer
+from gan_viz.train import GameTrainer
 
 RESET_SECTIONS = ("data", "model", "noise", "seed", "device")  # changes that need a new run
 D_SAMPLES = 250  # real (and held-out, and generated) digits behind D's output histograms
@@ -82,7 +81,7 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     return (torch.sin((1 - t) * omega)[:, None] * a + torch.sin(t * omega)[:, None] * b) / s
 
 
-class ImageGAN:
+class ImageGAN(GameRun):
     def __init__(
         self,
         cfg: ImageRunConfig,
@@ -95,6 +94,7 @@ class ImageGAN:
         """`data` and `classifier` default to the settings' data and its cached classifier
         (trained on first use; `progress` hears how far that training is, 0..1). `dist` makes
         this one replica of a DistributedDataParallel run (gan_viz.images.distributed)."""
+        super().__init__()
         self.cfg = validate_images(cfg)
         self.dist = dist
         self.rank, self.world = (dist.rank, dist.world) if dist else (0, 1)
@@ -140,11 +140,7 @@ class ImageGAN:
             self.noise_gen,
             wrap=dist.wrap if dist else None,
         )
-        self._lock = threading.RLock()
         self.history = History(cfg.cadence.max_snapshots)
-        self.diverged: str | None = None
-        self.seconds_training = 0.0  # wall time inside train(), for iterations per second
-        self._train_start: float | None = None
         self._set_cadence()
         self._last_good = self._weights()
         self.evaluate()
@@ -294,58 +290,18 @@ class ImageGAN:
 
     # --- the game --------------------------------------------------------------------------------
 
-    @property
-    def step_count(self) -> int:
-        return self.trainer.iteration
+    def _record_every(self) -> int:
+        return self.cfg.cadence.eval_every
 
-    def step_d(self) -> None:
-        """One D step (the inner loop of Algorithm 1), then an evaluation."""
-        self._guarded(self.trainer.step_d)
-        self.evaluate()
+    def _record(self) -> None:
+        self.evaluate()  # after a divergence too: every process of a DDP run checks together
 
-    def step_g(self) -> None:
-        """One G step with D fixed, then an evaluation."""
-        self._guarded(self.trainer.step_g)
-        self.evaluate()
-
-    def train(self, n: int, should_stop: Callable[[], bool] | None = None) -> int:
-        """Run up to n iterations; returns how many ran. Evaluates every cadence.eval_every
-        iterations; stops early on divergence or when should_stop() says so (checked between
-        iterations; under DDP give every process the same answer)."""
-        done = 0
-        start = self._train_start = time.perf_counter()
-        try:
-            while done < n and self.diverged is None:
-                if should_stop is not None and should_stop():
-                    break
-                every = self.cfg.cadence.eval_every
-                evaluate_now = (self.trainer.iteration + 1) % every == 0
-                stats = evaluate_now or done == n - 1
-                self._guarded(lambda s=stats: self.trainer.step(stats=s))
-                done += 1
-                if evaluate_now:
-                    self.evaluate()
-            self._check_finite()
-        finally:
-            self.seconds_training += time.perf_counter() - start
-            self._train_start = None
-        return done
-
-    def _guarded(self, action: Callable[[], None]) -> None:
-        if self.diverged is not None:
-            return
-        with self._lock, self._autocast():
-            try:
-                action()
-            except (Diverged, RuntimeError, ValueError) as err:
-                self.diverged = f"diverged at iteration {self.trainer.iteration}: {err}"
+    def _step_context(self):
+        return self._autocast()
 
     def _check_finite(self) -> bool:
-        """False (and `diverged` set) once a loss or weight is not finite; under DDP every
-        process answers the same, so all stop together."""
-        if self.diverged is None:
-            self._guarded(self.trainer.check_finite)
-        ok = self.diverged is None
+        """As GameRun's, and under DDP every process answers the same, so all stop together."""
+        ok = super()._check_finite()
         if self.dist is not None and not self.dist.all_true(ok):
             self.diverged = self.diverged or "diverged on another process"
             return False
@@ -443,19 +399,6 @@ class ImageGAN:
         return np.array([s.step for s in keep]), np.stack([s.grid[cell] for s in keep])
 
     # --- saving ----------------------------------------------------------------------------------
-
-    def _weights(self) -> dict:
-        return self.trainer.weight_copies()
-
-    def weights(self) -> dict:
-        """State dicts of G and D: the current ones, or the last finite ones after a divergence."""
-        with self._lock:
-            return self._last_good if self.diverged else self._weights()
-
-    def load_weights(self, weights: dict) -> None:
-        with self._lock:
-            self.trainer.G.load_state_dict(weights["G"])
-            self.trainer.D.load_state_dict(weights["D"])
 
     def describe(self) -> dict:
         """What the settings resolved to, for config.json and the page's caption."""

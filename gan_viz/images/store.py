@@ -7,8 +7,8 @@
         follow.poll()            # cheap; new metric rows and snapshots, weights every 30 s
     follow.finish()              # finished, or diverged with run.diverged as the message
 
-The stored snapshots are ImageSnapshots (registered here as the "image" kind's snapshot class),
-so `store.open(id).snapshots()` gives back the fixed grid, class counts and D's outputs of
+The stored snapshots are ImageSnapshots (gan_viz.store.kinds names the class for the "image"
+kind), so `store.open(id).snapshots()` gives back the fixed grid, class counts and D's outputs of
 every kept evaluation. The checkpoint holds G, D, both optimisers' state and the step counters.
 
     run, rec = resume(store, run_id)             # train a stored image run on (or new_run=True)
@@ -21,13 +21,11 @@ from pathlib import Path
 from gan_viz.images.classifier import Classifier
 from gan_viz.images.config import ImageRunConfig
 from gan_viz.images.run import ImageGAN
-from gan_viz.images.snapshot import ImageSnapshot
-from gan_viz.store import SNAPSHOT_TYPES, STORE_SNAPSHOTS, RunRecorder, RunStore
+from gan_viz.store import STORE_SNAPSHOTS, RunRecorder, RunStore
 from gan_viz.store.follower import WEIGHTS_SECONDS, RunFollower
 from gan_viz.store.resume import checkpoint, resume_run
 
 KIND = "image"
-SNAPSHOT_TYPES.setdefault(KIND, ImageSnapshot)
 
 
 class ImageFollower(RunFollower):

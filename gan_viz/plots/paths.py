@@ -9,7 +9,7 @@ every frame. A path shape is one element whatever it holds. Measured in Chromium
 
 What it costs: a shape has no hover (the heat map under it keeps its own), and samples become
 zero-length segments ("M x,y L x,y"), which a browser draws as dots only where the stylesheet
-gives paths round caps: the live chart's page does (gan_viz.ui.live_chart); exports, which
+gives paths round caps: the live chart's page does (gan_viz.ui.common.live_chart); exports, which
 render elsewhere, keep the traces. Each shape joins the legend through an empty stand-in trace
 of the same style and legend group, so a legend click still hides it.
 """

@@ -2,23 +2,16 @@
 archives. See gan_viz.store.runstore (reading, editing), .recorder (writing), .archive (export,
 import), .db (the file), .npz (pickle-free arrays)."""
 
+from gan_viz.errors import RunNotFound
 from gan_viz.store.db import default_store_path
+from gan_viz.store.kinds import KINDS, STATUSES, RunInfo, snapshot_class
 from gan_viz.store.recorder import FLUSH_SECONDS, STORE_SNAPSHOTS, RunRecorder, SnapshotPlan
-from gan_viz.store.runstore import (
-    KINDS,
-    SNAPSHOT_TYPES,
-    STATUSES,
-    RunInfo,
-    RunNotFound,
-    RunStore,
-    StoreSize,
-)
+from gan_viz.store.runstore import RunStore, StoreSize
 from gan_viz.store.stored_run import StoredRun
 
 __all__ = [
     "FLUSH_SECONDS",
     "KINDS",
-    "SNAPSHOT_TYPES",
     "STATUSES",
     "STORE_SNAPSHOTS",
     "RunInfo",
@@ -29,4 +22,5 @@ __all__ = [
     "StoreSize",
     "StoredRun",
     "default_store_path",
+    "snapshot_class",
 ]

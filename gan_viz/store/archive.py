@@ -27,11 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ArchiveError, ConfigError
 from gan_viz.store import toy_checks
 from gan_viz.store.db import Transaction
+from gan_viz.store.kinds import STATUSES
 from gan_viz.store.npz import BlobError, from_npz, to_npz
-from gan_viz.store.runstore import STATUSES, RunStore
+from gan_viz.store.runstore import RunStore
 
 FORMAT = "gan-viz run archive"
 VERSION = 1
@@ -42,14 +43,6 @@ MAX_ROWS = 2_000_000  # metric rows in one archive (a million-step run, a row pe
 MAX_RATIO = 100  # unpacked / packed size of a member over 1 MB beyond which it is a bomb
 _SNAPSHOT_NAME = re.compile(r"snapshots/(\d{6,9})\.npz")
 _FIXED = ("manifest.json", "settings_log.json", "metrics.jsonl", "weights.npz")
-
-
-class ArchiveError(ConfigError):
-    """An archive that cannot be imported: names the file and what is wrong with it."""
-
-    def __init__(self, path, problem: str):
-        self.setting, self.given, self.allowed = "archive", str(path), problem
-        ValueError.__init__(self, f"{path}: {problem}; nothing was imported")
 
 
 # --- export --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import torch
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.history import History
 from gan_viz.store.recorder import STORE_SNAPSHOTS, RunRecorder
 from gan_viz.store.runstore import RunStore

@@ -29,50 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gan_viz.config import ConfigError
-from gan_viz.snapshot import Snapshot
+from gan_viz.errors import ConfigError, RunNotFound
 from gan_viz.store.db import Transaction, connect, default_store_path, init_schema
-
-KINDS = ("toy", "image")
-STATUSES = ("running", "finished", "diverged", "interrupted")
-# Snapshot classes by run kind: each has to_arrays()/from_arrays(); image mode adds its own.
-SNAPSHOT_TYPES: dict[str, type] = {"toy": Snapshot}
+from gan_viz.store.kinds import KINDS, RunInfo
 
 if TYPE_CHECKING:
     from gan_viz.store.stored_run import StoredRun
-
-
-class RunNotFound(ConfigError):
-    """A run id the store does not hold."""
-
-    def __init__(self, run_id):
-        super().__init__("run", run_id, "the id of a stored run (see `gan-viz runs list`)")
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """One line of the catalogue: what a list of runs shows."""
-
-    id: int
-    uid: str
-    kind: str
-    name: str
-    tags: tuple[str, ...]
-    note: str
-    created: float  # unix seconds
-    updated: float  # unix seconds of the last commit
-    status: str  # running | finished | diverged | interrupted (a dead writer reads interrupted)
-    message: str
-    step: int
-    parent: int | None
-    weights_step: int | None
-    rows: int  # metric rows stored
-    snapshots: int  # snapshots stored
-    snapshot_bytes: int  # compressed bytes of its stored snapshots
-
-    @property
-    def label(self) -> str:
-        return self.name or f"run {self.id}"
 
 
 @dataclass(frozen=True)

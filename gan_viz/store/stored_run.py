@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError, RunNotFound
+from gan_viz.store.kinds import RunInfo, snapshot_class
 from gan_viz.store.npz import from_npz
-from gan_viz.store.runstore import SNAPSHOT_TYPES, RunInfo, RunNotFound
 
 if TYPE_CHECKING:
     from gan_viz.config import RunConfig
@@ -32,6 +32,13 @@ class StoredRun:
         self._info = info
         self._cache: OrderedDict[int, object] = OrderedDict()
         self._lock = threading.Lock()  # a page's threads may share one open run
+
+    def __repr__(self) -> str:
+        i = self._info
+        return (
+            f"StoredRun(id={i.id}, kind={i.kind!r}, name={i.label!r}, status={i.status!r}, "
+            f"step={i.step}, rows={i.rows}, snapshots={i.snapshots})"
+        )
 
     def _sql(self, sql: str, *params):
         return self.store.connection().execute(sql, (self.id, *params))
@@ -118,9 +125,7 @@ class StoredRun:
         row = found.fetchone()
         if row is None:
             raise ConfigError("snapshot", seq, f"a snapshot of run {self.id}")
-        if self._info.kind == "image" and "image" not in SNAPSHOT_TYPES:
-            import gan_viz.images.store  # noqa: F401 - registers image mode's snapshot class
-        snap = SNAPSHOT_TYPES[self._info.kind].from_arrays(from_npz(row[0]))
+        snap = snapshot_class(self._info.kind).from_arrays(from_npz(row[0]))
         with self._lock:
             self._cache[seq] = snap
             if len(self._cache) > CACHED_SNAPSHOTS:

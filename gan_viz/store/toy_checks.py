@@ -14,8 +14,10 @@ import math
 
 import numpy as np
 
-from gan_viz.config import ConfigError, RunConfig, validate
+from gan_viz.config import RunConfig
+from gan_viz.errors import ConfigError
 from gan_viz.snapshot import Snapshot
+from gan_viz.validation import validate
 
 
 class Refused(ValueError):

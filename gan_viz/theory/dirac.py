@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 
 METHODS: dict[str, str] = {
     "gan": "the GAN of Goodfellow et al. 2014 (G descends L)",

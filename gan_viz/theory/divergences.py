@@ -22,7 +22,7 @@ import math
 import numpy as np
 from scipy import integrate, optimize, special
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.objectives import F_DIVERGENCES
 from gan_viz.targets import GaussianMixture, Target, gaussian
 

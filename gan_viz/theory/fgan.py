@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 from gan_viz.nets import Discriminator, init_uniform_
 from gan_viz.objectives import F_DIVERGENCES, OBJECTIVES

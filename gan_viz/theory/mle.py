@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
-from gan_viz.config import ConfigError, RunConfig, TargetConfig
+from gan_viz.config import RunConfig, TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.measure import Densities
 from gan_viz.presets import default_config
 from gan_viz.targets import make_target

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 from gan_viz.measure import d_star, default_bandwidth, js_divergence, smooth
 from gan_viz.nets import Discriminator, init_uniform_

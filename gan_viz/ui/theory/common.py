@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from gan_viz.config import ConfigError
-from gan_viz.ui import projector as projector_switch
+from gan_viz.errors import ConfigError
+from gan_viz.ui.common import projector as projector_switch
 
 FRAME_SECONDS = 0.4  # a live panel advances and redraws this often
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gan_viz.config import ConfigError
+from gan_viz.errors import ConfigError
 from gan_viz.plots import theory as plots
 from gan_viz.theory import dirac
 from gan_viz.ui.theory import common

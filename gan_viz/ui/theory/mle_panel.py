@@ -6,7 +6,8 @@ import math
 
 import streamlit as st
 
-from gan_viz.config import ConfigError, TargetConfig
+from gan_viz.config import TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.plots import theory as plots
 from gan_viz.theory.mle import MLEConfig, MLEvsGAN
 from gan_viz.ui.theory import common

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import streamlit as st
 
-from gan_viz.config import ConfigError, TargetConfig
+from gan_viz.config import TargetConfig
+from gan_viz.errors import ConfigError
 from gan_viz.plots import theory as plots
 from gan_viz.presets import default_config
 from gan_viz.targets import make_target

@@ -1,0 +1,27 @@
+"""The playground page: watch a 1-D or 2-D GAN learn, live.
+
+Sidebar: lesson presets, then settings grouped Data / Noise / Networks / Objective /
+Optimisation / Seed. Main: the controls, then the live views (see .views).
+"""
+
+import streamlit as st
+
+from gan_viz.ui.common.errors import notices, shown_as_message
+from gan_viz.ui.playground import controls, session, sidebar, views
+
+
+def render() -> None:
+    st.set_page_config(page_title="gan-viz · Playground", layout="wide")
+    state = session.playground()
+    with shown_as_message("continue the saved run"):
+        session.take_resume_request(state)
+
+    st.subheader("Playground: watch a GAN learn")
+    cfg = sidebar.settings(state)
+    pending: list[str] = []
+    if cfg is not None:
+        with shown_as_message("apply the new settings"):
+            pending = session.apply_settings(state, cfg)
+    controls.control_bar(state, cfg, reset_pending=bool(pending))
+    notices(state.messages, pending, state.notes)
+    views.live_views(state)

@@ -162,7 +162,8 @@ class SlicedW1:
     def _project(self, x: np.ndarray) -> np.ndarray:
         """(projections, n): contiguous rows sort fastest. Written out rather than a matmul:
         a BLAS call here wakes the BLAS thread pool, which then fights torch's threads for the
-        cores (measured: 1 ms alone, 5-50 ms right after a training chunk)."""
+        cores and runs far slower right after a training chunk (figures: benchmarks/RESULTS.md,
+        design notes)."""
         x = x.astype(np.float32, copy=False)
         return self.dirs[:, 0, None] * x[None, :, 0] + self.dirs[:, 1, None] * x[None, :, 1]
 

@@ -52,11 +52,10 @@ RESET_SECTIONS = ("target", "noise", "nets", "seed", "device")  # changes that n
 N_ARROWS = 200  # fake samples that carry a gradient arrow in a snapshot
 Z_LINE_POINTS = 41  # points of the z-line drawn under the 1-D plot
 # Rows per forward pass when measuring on a CPU: a block's activations (1,024 x 128 floats, 512 KB
-# a layer) stay in a core's L2 cache, so the matmuls run near the core's peak. Measured on a Zen 3
-# core (1 MB L2) for the 2 x 128 nets: the live 2-D snapshot took 36 ms in blocks of 1,024 against
-# 45 in blocks of 4,096, and from width 32 to 512 blocks of 1,024 were within 25% of the best size
-# tried (256 to 16,384). Rows are independent, so the blocks change no result. A GPU takes the
-# whole set in one pass: there each block costs kernel launches, not cache misses.
+# a layer) stay in a core's L2 cache, so the matmuls run near the core's peak; from width 32 to
+# 512 this size is close to the best (figures: benchmarks/RESULTS.md, design notes). Rows are
+# independent, so the blocks change no result. A GPU takes the whole set in one pass: there each
+# block costs kernel launches, not cache misses.
 EVAL_BLOCK = 1024
 
 
@@ -333,13 +332,13 @@ class ToyGAN(GameRun):
         moment = self._moment(copy=False)
         return self._snapshot_from(moment, self._measure(moment))
 
-    def view(self, moment: Moment | None = None) -> Snapshot:
+    def sketch(self, moment: Moment | None = None) -> Snapshot:
         """The game's picture at `moment` (now by default) without its measurements: D on the
         grid, the shown real and fake samples, G's gradient arrows and its z-mapping, as a
         snapshot would draw them. It measures nothing: its densities (p_data, p_g, D*) are
-        empty arrays and it has no metrics or mode counts; those come with `record`. For the
-        ring's 2 x 128 nets on a CPU core it costs 13-16 ms against 38 for a recorded snapshot
-        (no 10,000-sample G, D(real), D(fake), densities or Wasserstein distance)."""
+        empty arrays and it has no metrics or mode counts; those come with `record`. So it costs
+        a fraction of a recorded snapshot (no 10,000-sample G, D(real), D(fake), densities or
+        Wasserstein distance; figures: benchmarks/RESULTS.md, design notes)."""
         if moment is None:
             moment = self._moment(copy=False)
         show = self._show_order[: self.cfg.cadence.show_samples]
@@ -349,12 +348,12 @@ class ToyGAN(GameRun):
             if moment.D.minibatch_std:  # D judges as in a record: against the same fakes
                 std_ref = moment.G(self.z_eval[: self.cfg.optim.batch])
         empty = np.zeros(0)
-        return self._picture(moment, show, fake_t, std_ref, p_data=empty, p_g=empty, d_star=empty)
+        return self._draw(moment, show, fake_t, std_ref, p_data=empty, p_g=empty, d_star=empty)
 
     def _snapshot_from(self, moment: Moment, m: _Measurement) -> Snapshot:
         show = self._show_order[: self.cfg.cadence.show_samples]
         dens = m.dens
-        snap = self._picture(
+        snap = self._draw(
             moment,
             show,
             m.fake_t[show],
@@ -369,7 +368,7 @@ class ToyGAN(GameRun):
             snap.mode_centres = self.target.modes.centres
         return snap
 
-    def _picture(
+    def _draw(
         self,
         moment: Moment,
         show: np.ndarray,

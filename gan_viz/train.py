@@ -54,8 +54,9 @@ FUSED_DEVICES = ("cpu", "cuda")  # where torch has fused Adam and SGD kernels
 
 def make_optimizer(params, lr: float, cfg: OptimConfig) -> torch.optim.Optimizer:
     """torch's own optimiser; Adam and SGD in their fused form where torch has one (the same
-    update rule in one kernel over all of a net's tensors: ~6% more iterations per second on
-    the toy nets here, where the per-tensor overhead of the default is a visible share)."""
+    update rule in one kernel over all of a net's tensors: faster on the toy nets, where the
+    per-tensor overhead of the default is a visible share; figures: benchmarks/RESULTS.md,
+    design notes)."""
     params = list(params)
     fused = bool(params) and params[0].device.type in FUSED_DEVICES
     if cfg.optimizer == "adam":

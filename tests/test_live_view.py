@@ -173,13 +173,13 @@ def test_frames_of_a_live_2d_run_differ_only_in_shapes_picture_and_title():
 
 @pytest.mark.parametrize("z_dim,pack", [(2, 1), (1, 2)])
 def test_a_view_is_the_recorded_snapshots_picture_without_its_measurements(z_dim, pack):
-    # Between records the live 2-D view draws ToyGAN.view: it must be the very picture a record
+    # Between records the live 2-D view draws ToyGAN.sketch: it must be the very picture a record
     # at that iteration would draw (the same fakes, D, arrows and z-mapping, to the bit), and it
     # must not pass for a measurement.
     cfg = RunConfig(target=TargetConfig("ring8"), noise=NoiseConfig("normal", z_dim), **TINY)
     run = ToyGAN(cfg.replace(nets={"pack": pack, "minibatch_std": pack == 2}))
     run.train(7, record=False)
-    view = run.view()
+    view = run.sketch()
     snap = run.record(snapshot=True)
     assert (view.step, view.d_updates, view.g_updates) == (7, snap.d_updates, snap.g_updates)
     for name in ("real", "fake", "d", "g_arrows", "z_grid"):

@@ -137,15 +137,15 @@ def test_a_2d_run_at_full_speed_draws_views_between_records(target):
     try:
         views = []
         mirror = w.run
-        add_view = mirror.add_view
-        mirror.add_view = lambda view, status: (views.append(view), add_view(view, status))
+        add_sketch = mirror.add_sketch
+        mirror.add_sketch = lambda view, status: (views.append(view), add_sketch(view, status))
         w.start()
         frames = (lambda: len(views)) if target == "ring8" else (lambda: len(mirror.history) - 1)
         wait_for(lambda: frames() >= 4, what="four frames")
         w.pause()
         history = mirror.history
         if target == "gaussian":
-            assert views == [] and mirror.latest_view() is history.latest()
+            assert views == [] and mirror.latest_frame() is history.latest()
             return
         assert len(views) >= 4, "a 2-D run at full speed sends views between records"
         steps = [v.step for v in views]
@@ -157,7 +157,7 @@ def test_a_2d_run_at_full_speed_draws_views_between_records(target):
         assert all(v is not s for v in views for s in history.snapshots())
         latest = history.latest()  # the pause recorded where training stopped
         assert latest.step == history.columns()["step"][-1] == w.run.step_count
-        assert latest.metrics and mirror.latest_view() is latest
+        assert latest.metrics and mirror.latest_frame() is latest
     finally:
         w.close()
 
@@ -184,7 +184,7 @@ def test_records_come_as_often_as_measuring_costs_at_most_its_share(tmp_path, mo
 
     monkeypatch.setattr(training_process, "RECORD_SHARE", 1e-9)
     kinds = frames(4)
-    assert kinds == ["Frame", "View", "View", "View"], kinds
+    assert kinds == ["Frame", "Sketch", "Sketch", "Sketch"], kinds
     assert len(trainer.run.history) == 2  # iteration 0, then the first frame
     trainer.handle(Pause(request=2))  # after views, a pause records where training stopped
     assert trainer.run.history.latest().step == trainer.run.step_count

@@ -1,11 +1,12 @@
 """`gan-viz theory`: the theory lab's four experiments headless, one JSON object out.
 
-    gan-viz theory                  # the full run (160 s of CPU; 8 min on 2 busy shared cores)
+    gan-viz theory                  # the full run (minutes of CPU)
     gan-viz theory --quick          # the CI-sized run: fewer steps, three f-divergences
     gan-viz theory --out theory.json
 
 Prints the report (gan_viz.theory.report) on stdout and, with --out, writes it to a file too;
 progress lines go to stderr. Exit code 0 when every check met its target, 1 otherwise.
+The run time depends on the machine (figures: benchmarks/RESULTS.md, design notes).
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--out", str(out), "a file name (this is a folder)")
     torch.manual_seed(args.seed)
     # Every net here is small (widths 64, batches of a few thousand): a second intra-op thread
-    # buys nothing, and on shared cores it waits for the other (100x slower measured here).
+    # buys nothing, and on shared cores it waits for the other, far slower (figures:
+    # benchmarks/RESULTS.md, design notes).
     torch.set_num_threads(1)
 
     def log(msg: str) -> None:

@@ -23,13 +23,10 @@ PRECISIONS = ("auto", "fp32", "bf16")
 WIDTH_RANGE = {"dcgan": (4, 512), "mlp": (10, 8192)}
 DEFAULT_WIDTH = {"dcgan": 32, "mlp": 1200}  # dcgan 32: a CPU makes digits in minutes
 # `auto` precision on a CUDA GPU takes bf16 autocast only for a dcgan this big (width^2 x each
-# process's minibatch). On an H100 (`python benchmarks/images.py --precision-table`) autocast ran
-# 0.72-0.81x of fp32 at widths 32-128 and at width 256 with m = 64, where the small kernels and
-# the casts cost more than bf16 saves; at width 256 with m = 256 it ran 1.51x. The MLP nets:
-# 0.82-0.94x. On a CPU with bf16 instructions (AVX512-BF16 or AMX) the arithmetic, not launches,
-# is the cost, and autocast paid at every size: on an AMD EPYC (Zen 4), m = 64, two threads,
-# dcgan width 32 1.33x, width 64 1.53x, mlp 1.58x. (The CUDA figures are for the dcgan nets
-# before their extra 3 x 3 layers.) Without them bf16 is emulated: fp32 there.
+# process's minibatch): below it, and for the MLP nets, the small kernels and the casts cost more
+# than bf16 saves. On a CPU with bf16 instructions (AVX512-BF16 or AMX) the arithmetic, not
+# launches, is the cost, and autocast pays at every size; without them bf16 is emulated: fp32
+# there (figures: benchmarks/RESULTS.md, images.py --precision-table).
 BF16_MIN_WORK = 256 * 256 * 256
 
 

@@ -15,10 +15,8 @@ convolutions with batch norm and ReLU in G, strided convolutions with LeakyReLU 
 N(0, 0.02). D has no batch norm: a penalty on D's gradient (R1, WGAN-GP) must see each sample
 judged on its own (Gulrajani et al. 2017, Sec. 4). Each net has one more 3 x 3 convolution that
 keeps the resolution, G's at 14 x 14 and D's at 7 x 7: depth where the strokes are drawn and
-judged. Measured on this project's CPU (width 32, seed 0, 4,000 iterations, 1,000 fresh
-samples): 68% of them confidently classified and a Frechet distance of 36, against 62% and 74
-without; by 8,000 iterations 73% and 22, where doubling the width of the nets without them gave
-67-69% and 32-36. The two layers cost 1.7x per iteration at width 32 (doubling the width: ~2x).
+judged. They give more confidently classified digits and a lower Frechet distance than doubling
+the width does, for less cost per iteration (figures: benchmarks/RESULTS.md, design notes).
 
 Conditional (Mirza & Osindero 2014): G gets the one-hot digit beside z; D adds a projection term
 <embed(y), h(x)> to its logit (Miyato & Koyama 2018), so it judges "is this a real *y*?".

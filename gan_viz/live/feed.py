@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 FEED_LEASE_SECONDS = 5.0  # a feed stops when the page has not renewed it for this long
 FEED_POLL_SECONDS = 0.02  # how often a feed looks for a newer snapshot
 # A feed's file is gzip at level 1, served as it is: the server's middleware gzips other JSON
-# at level 9 on its event loop for every request, 11 ms for a 110 KB frame of the 2-D view
-# (a twentieth of a core at 5 frames/s) against 1.4 ms here, for 44 KB against 38.
+# at level 9 on its event loop for every request, far slower for a file barely smaller
+# (figures: benchmarks/RESULTS.md, design notes).
 FEED_GZIP_LEVEL = 1
 STALE_FRAME_SECONDS = 3600.0  # frame files older than this (a server that died) are removed
 
@@ -32,8 +32,8 @@ STALE_FRAME_SECONDS = 3600.0  # frame files older than this (a server that died)
 def figure_json(fig: go.Figure | dict) -> str:
     """A figure, or a figure dict built for a live feed (spec_1d, spec_2d), as plotly.js takes
     it. A dict's numpy arrays become typed arrays in place (each feed builds a fresh dict), by
-    the same function graph objects use: a 1-D frame's JSON then takes 37 KB and 2.5 ms, against
-    72 KB and 6 ms as lists of numbers."""
+    the same function graph objects use: smaller and faster to write than lists of numbers
+    (figures: benchmarks/RESULTS.md, design notes)."""
     if isinstance(fig, dict):
         convert_to_base64(fig["data"])
     return plotly.io.to_json(fig, validate=False)  # the builders made it valid already

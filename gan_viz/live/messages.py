@@ -6,7 +6,7 @@ request id that its Reply carries back (None: nobody waits for it).
 
 Process -> page: RunBegins when a run begins (a resumed one also says which stored run it goes
 on recording into, its settings and, when this machine lacks it, the device it was saved on),
-Frame after every record, View for a frame drawn but not recorded (ToyGAN.view), Reply to a
+Frame after every record, Sketch for a frame drawn but not recorded (ToyGAN.sketch), Reply to a
 command, Failed when the process must end. A Frame always goes out before the Reply to the
 command that caused it.
 """
@@ -124,9 +124,9 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class View:
+class Sketch:
     run_id: int
-    view: Any  # a Snapshot without measurements (ToyGAN.view): drawn, never kept
+    sketch: Any  # a Snapshot without measurements (ToyGAN.sketch): drawn, never kept
     status: Status
 
 

@@ -32,7 +32,7 @@ class RunMirror:
         self.history = History(snapshots)
         self.status = Status(0, 0, 0, False, None, 0.0)
         self._p_data: np.ndarray | None = None
-        self._view: Snapshot | None = None  # the newest frame while training, view or snapshot
+        self._frame: Snapshot | None = None  # the newest frame while training: sketch or snapshot
 
     @property
     def step_count(self) -> int:
@@ -57,19 +57,19 @@ class RunMirror:
         if snap is not None:
             self._compact(snap)
             self.history.add_snapshot(snap)
-            self._view = snap
+            self._frame = snap
         self.status = status
 
-    def add_view(self, view: Snapshot, status: Status) -> None:
-        """A view from the process (ToyGAN.view: the picture, no measurements): drawn while
-        training, never kept in the history."""
-        self._view = view
+    def add_sketch(self, sketch: Snapshot, status: Status) -> None:
+        """A sketch from the process (ToyGAN.sketch: the game drawn, nothing measured): drawn
+        while training, never kept in the history."""
+        self._frame = sketch
         self.status = status
 
-    def latest_view(self) -> Snapshot | None:
-        """The newest picture of the game: the last view or recorded snapshot, whichever came
+    def latest_frame(self) -> Snapshot | None:
+        """What the data view draws now: the last sketch or recorded snapshot, whichever came
         last (the history's latest before any came)."""
-        return self._view if self._view is not None else self.history.latest()
+        return self._frame if self._frame is not None else self.history.latest()
 
     def load_past(self, store_path: str, run_id: int) -> None:
         """The rows and snapshots the run store holds for run `run_id`: the past of a stored run

@@ -3,9 +3,9 @@
 Why a process and not a thread of the Streamlit server: training a toy GAN is bound by Python
 overhead (many small torch ops), so it needs the GIL nearly all the time, and so does the page
 drawing figures. In one process they convoy: each time the trainer drops the GIL for a torch op,
-the page thread may keep it for up to a switch interval (5 ms). Measured here on fig1, a thread
-drawing the views half of the time cut the trainer from ~270 to ~100 iterations per second (a
-smaller switch interval did not help). In its own process the trainer has its own GIL; a crash or
+the page thread may keep it for up to a switch interval (5 ms), so a thread drawing the views
+cuts the trainer's speed to a fraction, and a smaller switch interval does not help (figures:
+benchmarks/RESULTS.md, design notes). In its own process the trainer has its own GIL; a crash or
 a runaway run cannot take the server down, and a closed tab's memory goes back with its process.
 
 Live cadence (named here, as GAN Lab names its own, so training speed and drawing speed are
@@ -19,22 +19,20 @@ slow speeds can be watched step by step.
 Most of a record's cost is measuring, not drawing: JS, KL, V and D on real and fake take 10,000
 samples of G, while the 2-D view draws D on the grid and 1,000 samples. So a 2-D run at full
 speed, measured in line, records only when measuring has cost at most RECORD_SHARE of the time
-since its last record, and sends the frames in between as views (ToyGAN.view): the same picture
-of the game at that iteration, measured nothing, for about a third of the cost (the ring: 13-16
-ms against 38-40). Where measuring is cheap (small nets) every frame is still a record, so the
-curves keep their detail. A pause after views records at once, so the paused page ends where
-training stopped. The 1-D view draws p_g, a measurement, so every 1-D frame is a record.
+since its last record, and sends the frames in between as sketches (ToyGAN.sketch): the same picture
+of the game at that iteration, measured nothing, for a fraction of the cost (figures:
+benchmarks/RESULTS.md, design notes). Where measuring is cheap (small nets) every frame is still
+a record, so the curves keep their detail. A pause after sketches records at once, so the paused
+page ends where training stopped. The 1-D view draws p_g, a measurement, so every 1-D frame is a
+record.
 
 Where the machine has cores to spare (measure_beside), a frame's snapshot is measured by a second
 thread while the next chunk trains: the chunk's end is captured (ToyGAN.capture: copies of G and
 D), measured beside the training (torch ops drop the GIL), and sent when the next chunk ends, so
 the views run one chunk behind the status line and the snapshots cost training nothing. On few
-cores the thread would take the CPU that the browser and the server need: measured on 2 cores
-with Chromium drawing the 2-D ring, live training fell from 0.56-0.63x to 0.50-0.53x of headless,
-while with no browser (benchmarks/live.py) the ring rose from 0.78x to 0.93x and fig1 from 0.92x
-to 0.98x. Measured again once the live page cost Chromium 0.51 of a core instead of 0.75
-(relayouts, feeds for every chart): 0.67x and 0.59x beside against 0.67-0.69x in line. So it
-needs MEASURE_BESIDE_CORES cores.
+cores the thread would take the CPU that the browser and the server need: with no browser it
+speeds training up, with one drawing beside it on 2 cores it gains nothing or slows training
+down. So it needs MEASURE_BESIDE_CORES cores (figures: benchmarks/RESULTS.md, live.py).
 
 Messages between the page and this process: gan_viz.live.messages.
 
@@ -71,11 +69,11 @@ from gan_viz.live.messages import (
     Reset,
     Resume,
     RunBegins,
+    Sketch,
     Speed,
     Start,
     Status,
     Update,
-    View,
 )
 from gan_viz.toy import Moment, ToyGAN
 
@@ -85,18 +83,19 @@ FRAME_SECONDS = 0.15  # target time between live snapshots: ~6-7 frames per seco
 MAX_SNAPSHOT_SHARE = 0.2  # a frame lasts at least 5 snapshots' time: training keeps >= 80 %
 # A 2-D run at full speed, measured in line, records (a metric row and a full snapshot) once the
 # time since its last record is 1 / RECORD_SHARE times what a record costs; its frames in between
-# are views (ToyGAN.view). The ring's 2 x 128 nets: a record (38 ms) about every half second.
+# are sketches (ToyGAN.sketch). A small share: training keeps nearly all of the time, while the
+# curves still get a row every fraction of a second (figures: benchmarks/RESULTS.md, measure.py).
 RECORD_SHARE = 0.08
 RATE_WINDOW = 3.0  # seconds over which iterations per second are averaged
 KEPT_HERE = 2  # snapshots this process keeps: the page's mirror holds the timeline
 # One intra-op thread: toy-sized ops gain nothing from more, and on a busy machine OpenMP's
-# barriers make extra threads ruinous (measured here on fig1: 300 it/s with 1, 6-23 with 2).
+# barriers make extra threads ruinous (figures: benchmarks/RESULTS.md, design notes).
 # Parallelism comes from sessions: each has its own process.
 TRAIN_THREADS = 1
 # The same for numpy's and scipy's BLAS (OpenBLAS). The measurements call it (a dot product in
 # scipy's 1-D Wasserstein distance, the mixture densities on the grid) and an OpenBLAS worker then
-# busy-waits for more work: measured here on fig1, that idle spin took half a core, and with the
-# browser and the server on the same 2 cores it halved training (880 -> 390 it/s live).
+# busy-waits for more work: that idle spin takes CPU that training, the browser and the server
+# need on a small machine (figures: benchmarks/RESULTS.md, design notes).
 # Training yields the CPU to the page: every session's process runs a little below the server,
 # so when one server hosts several tabs (a classroom) their training processes cannot crowd out
 # the event loop and script thread that answer clicks and send frames. On an idle core the
@@ -127,7 +126,7 @@ def usable_cores() -> int:
 def measure_beside(device: torch.device) -> bool:
     """Whether frames are measured in a second thread: on a CPU with MEASURE_BESIDE_CORES cores
     to run on. A GPU run measures in line: its measurements are kernels on the same device, and
-    a second thread would only contend for the GIL (not measured: no GPU here)."""
+    a second thread would only contend for the GIL (not yet measured on a GPU)."""
     return device.type == "cpu" and usable_cores() >= MEASURE_BESIDE_CORES
 
 
@@ -151,10 +150,10 @@ class _LiveRun:
         self.speed: int | None = None
         self.run_id = 0
         self.seconds_per_iter: float | None = None
-        self.seconds_per_snapshot: float | None = None  # a frame's snapshot or view
-        self.seconds_per_record: float | None = None  # a record's measuring (views not counted)
+        self.seconds_per_snapshot: float | None = None  # a frame's snapshot or sketch
+        self.seconds_per_record: float | None = None  # a record's measuring (sketches not counted)
         self.recorded_at = 0.0  # time.monotonic() of the last frame recorded while training
-        self.viewed = False  # frames were sent as views since the last record
+        self.sketched = False  # frames were sent as sketches since the last record
         self.progress: list[tuple[float, int]] = []
         self.follower = None  # records the run into the store, from its first move
         self.store_failed = False
@@ -300,7 +299,7 @@ class _LiveRun:
         self.measuring_beside = self._beside()
         self.run_id += 1
         self.seconds_per_iter = self.seconds_per_snapshot = self.seconds_per_record = None
-        self.viewed = False
+        self.sketched = False
 
     def _resume(self, stored: int, fork: bool) -> Refusal | None:
         """Go on training stored run `stored` from its last checkpoint, recording into it (or,
@@ -395,8 +394,8 @@ class _LiveRun:
         if record:
             self.seconds_per_record = _smooth(self.seconds_per_record, seconds)
 
-    def _view_due(self) -> bool:
-        """Whether this frame is a view, not a record: a 2-D run at full speed, measured in line
+    def _sketch_due(self) -> bool:
+        """Whether this frame is a sketch, not a record: a 2-D run at full speed, measured in line
         (beside, records cost training nothing), while a record would take more than
         RECORD_SHARE of the time since the last one. A 1-D frame draws p_g, which needs the
         measurements; at a fixed speed every frame is kept."""
@@ -411,11 +410,11 @@ class _LiveRun:
         )
 
     def _catch_up(self):
-        """On a pause after views: a record of now (None if none is needed or possible), so the
+        """On a pause after sketches: a record of now (None if none is needed or possible), so the
         paused page and the timeline end where training stopped."""
-        if not self.viewed:
+        if not self.sketched:
             return None
-        self.viewed = False
+        self.sketched = False
         return self.run.record(snapshot=True)
 
     def train_frame(self) -> None:
@@ -426,7 +425,7 @@ class _LiveRun:
         n, frame = self._chunk()
         ran = self.run.train(n, should_stop=self.conn.poll, record=False)
         trained = time.perf_counter()
-        snap = view = None
+        snap = sketch = None
         if self.measuring_beside:
             snap = self._settle()
             moment = self.run.capture() if ran else None
@@ -434,14 +433,14 @@ class _LiveRun:
                 if self.pool is None:
                     self.pool = ThreadPoolExecutor(1, thread_name_prefix="gan-viz-measure")
                 self.pending = (self.pool.submit(self._measure, moment), moment)
-        elif ran and self._view_due():
-            view = self.run.view()
+        elif ran and self._sketch_due():
+            sketch = self.run.sketch()
             self._time_snapshot(time.perf_counter() - trained, record=False)
         else:
             snap = self.run.record(snapshot=True) if ran else None
             if ran:
                 self._time_snapshot(time.perf_counter() - trained)
-                self.recorded_at, self.viewed = time.monotonic(), False
+                self.recorded_at, self.sketched = time.monotonic(), False
         if ran:
             self.seconds_per_iter = _smooth(self.seconds_per_iter, (trained - started) / ran)
         now = time.monotonic()
@@ -451,9 +450,9 @@ class _LiveRun:
         if self.run.diverged is not None:
             self.training = False
         self._record(force=not self.training)
-        if view is not None:
-            self.viewed = True
-            self.conn.send(View(self.run_id, view, self._status()))
+        if sketch is not None:
+            self.sketched = True
+            self.conn.send(Sketch(self.run_id, sketch, self._status()))
         elif ran or snap is not None or not self.training:
             self._send_frame(snap is not None, snap)
         if self.training and self.speed is not None:

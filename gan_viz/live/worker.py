@@ -46,10 +46,10 @@ from gan_viz.live.messages import (
     Reset,
     Resume,
     RunBegins,
+    Sketch,
     Speed,
     Start,
     Update,
-    View,
 )
 from gan_viz.live.mirror import RunMirror
 from gan_viz.live.process import serve
@@ -145,8 +145,8 @@ class _Link:
                 self.started.set()  # the run's first frame (iteration 0) is in
                 if status.diverged and not status.training:
                     self.stopped_because = status.diverged
-            case View(view=view, status=status) if current:
-                mirror.add_view(view, status)
+            case Sketch(sketch=sketch, status=status) if current:
+                mirror.add_sketch(sketch, status)
             case Reply(request=request, refusal=refused):
                 waiting = self.pending.pop(request, None)
                 if waiting is not None:

@@ -3,9 +3,8 @@
 Why: plotly draws a lines trace as one SVG path per unbroken piece (the 2-D view's 200 gradient
 arrows were 400 paths, each styled anew every frame) and markers as one element per point in
 SVG, or on a WebGL canvas that a browser without a GPU rasterises in software and reads back
-every frame. A path shape is one element whatever it holds. Measured in Chromium without a GPU
-(--disable-gpu) on the 2-D view of ring-collapse, a 537 x 560 figure redrawn 4 times a second:
-114-123 ms of browser CPU per frame as traces, 66-74 ms as shapes.
+every frame. A path shape is one element whatever it holds, so a browser without a GPU spends
+far less CPU per frame on shapes than on traces (figures: benchmarks/RESULTS.md, design notes).
 
 What it costs: a shape has no hover (the heat map under it keeps its own), and samples become
 zero-length segments ("M x,y L x,y"), which a browser draws as dots only where the stylesheet

@@ -2,11 +2,10 @@
 
 Why: a live chart that moves only a layout image (and layout shapes) can be updated with
 `Plotly.relayout`, which redraws just those, where a changed heatmap trace makes `Plotly.react`
-replot the whole figure: its axes, legend and colour bar. Measured in Chromium without a GPU on
-the 2-D view (537 x 560 px, 4 frames a second): 37-39 ms of browser CPU per frame against 74-78
-with the heat map as a trace (both with the samples as shapes). The browser smooths the picture
-as it scales it, so the live view looks as the paused one, whose heatmap trace has
-zsmooth="best". A picture has no hover; the paused view keeps the trace, which has.
+replot the whole figure: its axes, legend and colour bar, so the picture costs a browser less
+CPU per frame than a heatmap trace (figures: benchmarks/RESULTS.md, design notes). The browser
+smooths the picture as it scales it, so the live view looks as the paused one, whose heatmap
+trace has zsmooth="best". A picture has no hover; the paused view keeps the trace, which has.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ def heat_image(
     dy = (y[-1] - y[0]) / max(len(y) - 1, 1)
     picture = Image.fromarray(colour_grid(z, colorscale, zmin, zmax)[::-1])  # top row first
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", compress_level=1)  # ~1 ms for 128 x 128 at level 1
+    picture.save(buffer, format="PNG", compress_level=1)  # level 1: fast enough for every frame
     source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
     return dict(
         source=source,

@@ -45,7 +45,8 @@ def spec_1d(
     title: str | None = None,
 ) -> dict:
     """figure_1d as plotly's JSON dict, built without graph objects: the live feed serialises
-    it as it is, once a frame (graph objects cost the server 19 ms a frame, this ~2).
+    it as it is, once a frame (graph objects cost the server far more; figures:
+    benchmarks/RESULTS.md, design notes).
 
     Axes: x/y the densities (top), y2 the discriminator on [0, 1] (top, right side), x2/y3 the
     z -> x strip (bottom); the layout is written out, not made by make_subplots.

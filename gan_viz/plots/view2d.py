@@ -62,7 +62,8 @@ def spec_2d(
     live: bool = False,
 ) -> dict:
     """figure_2d as plotly's JSON dict, built without graph objects: the live feed serialises
-    it as it is (validating graph objects cost ~13 ms a frame on the server, serialising ~1).
+    it as it is (validating graph objects costs the server far more than serialising; figures:
+    benchmarks/RESULTS.md, design notes).
 
     At most `max_points` real and fake samples are drawn (the snapshot's first ones, so the
     same samples are followed from frame to frame). `live`: the heat map as a picture and the
@@ -111,10 +112,9 @@ def spec_2d(
             name=label,
             hovertemplate=f"x = %{{x:.2f}}, y = %{{y:.2f}}<br>{label} = %{{z:.3f}}<extra></extra>",
         )
-    # As traces, the samples are WebGL markers (SVG markers cost the page's thread 80 ms a frame
-    # against 20) and the grid and the arrows SVG lines (as WebGL lines they cost a browser
-    # without a GPU more: 82-102 ms of browser CPU per frame against 62-65). Live, all of them
-    # are shapes instead, cheaper than either.
+    # As traces, the samples are WebGL markers (SVG markers cost the page's thread more) and the
+    # grid and the arrows SVG lines (WebGL lines cost a browser without a GPU more). Live, all of
+    # them are shapes instead, cheaper than either (figures: benchmarks/RESULTS.md, design notes).
     marks: list[dict] = []
     if snap.z_grid is not None:
         lines = snap.z_grid

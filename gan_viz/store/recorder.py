@@ -218,8 +218,9 @@ class RunRecorder:
             self._weights = (tmp, step)
 
     # --- committing ------------------------------------------------------------------------------
-    # The training thread only hands batches over; a writer thread encodes snapshots (zlib,
-    # ~10 ms for a 2-D one) and commits, in order, so training never waits on either.
+    # The training thread only hands batches over; a writer thread encodes snapshots (zlib) and
+    # commits, in order, so training never waits on either (figures: benchmarks/RESULTS.md,
+    # design notes).
 
     def maybe_flush(self) -> None:
         """Hand what is buffered to the writer if `flush_seconds` passed since the last time."""

@@ -12,9 +12,8 @@ A chart can also follow a feed (gan_viz.live.feed.FrameFeed): while a run trains
 writes the live
 view's newest figure to a file in the component's folder and the chart fetches it every frame
 period itself. The page then reruns only every couple of seconds (status, heartbeat), not once per
-frame: a Streamlit rerun re-renders the page's React tree, which cost the browser more than the
-chart's own drawing (measured in Chromium on the 2-D view: react-dom 27% of the renderer's
-samples, plotly.js 20%).
+frame: a Streamlit rerun re-renders the page's React tree, which costs the browser more than the
+chart's own drawing (figures: benchmarks/RESULTS.md, design notes).
 
 plotly.js comes from the plotly Python package (package_data/plotly.min.js): nothing is fetched
 from the network. Streamlit serves component files only from inside the component's folder, so

@@ -7,9 +7,10 @@ a file the server rewrites with the chart's newest figure and the chart fetches 
 clock: the data view every FRAME_SECONDS (the training process snapshots at that rate), the
 curves and the mode occupancy at most every STATUS_SECONDS. Only a small fragment reruns, every
 STATUS_SECONDS: the iteration line, the heartbeat that keeps the run alive, and the feeds'
-renewal. A Streamlit rerun re-renders the page's React tree once per element it sends, ~8 ms
-each in Chromium here; a fragment that also held the charts and their switches cost the browser
-~90 ms a second, and a page that draws less leaves more of the machine to training. When paused,
+renewal. A Streamlit rerun re-renders the page's React tree once per element it sends, so a
+fragment that also held the charts and their switches would cost the browser much more, and a
+page that draws less leaves more of the machine to training (figures: benchmarks/RESULTS.md,
+design notes). When paused,
 the charts are drawn from the page and redraw only on interaction; the timeline sits above them
 and a scrub reruns the page, so both views follow it. Each chart keeps its place on the page in
 both modes, so its Plotly instance (gan_viz.ui.common.live_chart) and the
@@ -36,10 +37,9 @@ from gan_viz.ui.common.live_chart import component_folder, live_chart
 from gan_viz.ui.playground.session import Playground
 
 # The iteration line's and the curves' period while training (the data view's title gives each
-# frame's iteration). Each rerun re-renders the page, however small the fragment: on this 2-core
-# machine with Chromium beside it (benchmarks/live.py), every 0.5 s instead of 1 cost fig1
-# 0.80x -> 0.72x of headless speed and the 2-D ring 0.56x -> 0.52x; every 2 s instead of 1 took
-# Chromium from 0.57-0.62 of a core to 0.50 on the ring (the curves alone every 2 s: 0.57).
+# frame's iteration). Each rerun re-renders the page, however small the fragment, so a longer
+# period leaves the browser less to do and training more of the machine (figures:
+# benchmarks/RESULTS.md, live.py).
 STATUS_SECONDS = 2.0
 P = "pg"
 HEAT_KEY = f"{P}.view.heat"
@@ -184,7 +184,7 @@ def data_view(state: Playground, snap: Snapshot, training: bool = False) -> None
     with shown_as_message("draw the data view"):
         if training:  # (a feed's folder could be unwritable: one line, not a traceback)
             run = state.worker.run  # D* is measured: only records have it
-            source = run.history.latest if heat == "d_star" else run.latest_view
+            source = run.history.latest if heat == "d_star" else run.latest_frame
             signature = (heat, projector, revision)
             feed = _follow("view", source, signature, lambda s: build(s, live=True))
             live_chart(None, key=key, feed=feed, height=height, period=FRAME_SECONDS)

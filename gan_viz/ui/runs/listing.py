@@ -7,6 +7,7 @@ user's data folder). Opening one run replays it; two to four are compared side b
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -42,10 +43,26 @@ def label(info: RunInfo) -> str:
     return f"#{info.id} · {info.label}"
 
 
+SHOW_PATH_ENV = "GAN_VIZ_SHOW_STORE_PATH"  # 1: always show the store's path, 0: never
+
+
+def shows_store_path(ip_address: str | None, setting: str | None) -> bool:
+    """Whether a visitor sees where the store lies on the server's disk: by default only one on
+    the same machine (Streamlit gives no IP address for a localhost connection), since the path
+    tells a class's browsers about the server's file system. Behind a reverse proxy every
+    visitor looks local: set GAN_VIZ_SHOW_STORE_PATH=0 there (docs/hosting.md)."""
+    if setting in ("0", "1"):
+        return setting == "1"
+    return ip_address is None
+
+
 def size_line(s: RunStore) -> None:
     size = s.size()
+    where = "Store"
+    if shows_store_path(st.context.ip_address, os.environ.get(SHOW_PATH_ENV)):
+        where = f"Store `{s.path}`"
     st.caption(
-        f"Store `{s.path}`: {size.runs} runs, {mb(size.total)} "
+        f"{where}: {size.runs} runs, {mb(size.total)} "
         f"(database {mb(size.database)}, weights {mb(size.weights)})"
     )
 

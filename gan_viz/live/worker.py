@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import WorkerError
+from gan_viz.live.capacity import SERVER_SLOTS, Slot, Slots
 from gan_viz.live.messages import (
     Close,
     Command,
@@ -57,7 +58,10 @@ from gan_viz.store.db import default_store_path
 
 HEARTBEAT_TIMEOUT = 60.0  # pause when no page has asked for a frame for this long (seconds)
 SESSION_GRACE = 5.0  # pause when the browser tab has been gone this long (seconds)
-CLOSE_AFTER = 60.0  # end the process when the tab has been gone this long (seconds)
+CLOSE_AFTER = 30.0  # end the process when the tab has been gone this long (seconds)
+# End a paused process nobody has used for this long (seconds), freeing its memory and its slot
+# for another tab; its run is in the store, and the page takes it up again on its next use.
+IDLE_SECONDS = 600.0
 WATCH_SECONDS = 0.5  # how often the receiver thread checks on the session
 START_SECONDS = 180.0  # the first process of a server imports torch: allow for a slow machine
 REPLY_SECONDS = 120.0  # longest wait for a command's answer (a Step on a huge network)
@@ -125,6 +129,8 @@ class _Link:
         self.stopped_because: str | None = None
         self.failed: str | None = None
         self.refusal: Refusal | None = None  # why the process could not start, as sent
+        self.slot: Slot | None = None  # its place among the server's training processes
+        self.idle = False  # ended because nobody used it for IDLE_SECONDS
         self.closed = False
 
     def send(self, message) -> None:
@@ -157,9 +163,11 @@ class _Link:
                 self.end(str(refused.error()))
 
     def end(self, why: str) -> None:
-        """The process is gone: wake everyone waiting, remember why."""
+        """The process is gone: wake everyone waiting, remember why, free its slot."""
         self.failed = self.failed or why
         self.closed = True
+        if self.slot is not None:
+            self.slot.release()
         if self.mirror is not None:
             s = self.mirror.status
             self.mirror.status = dataclasses.replace(s, training=False, it_per_s=0.0)
@@ -190,6 +198,11 @@ class _Link:
             log.info("gan-viz worker %s: the tab is gone, ending its training process", self.name)
             self.send(Close())
             self.end("this run was closed after its browser tab had gone")
+        elif not training and now - self.heartbeat > IDLE_SECONDS:
+            log.info("gan-viz worker %s: idle, ending its training process", self.name)
+            self.idle = True
+            self.send(Close())
+            self.end(f"this run was put away after {IDLE_SECONDS / 60:.0f} idle minutes")
 
 
 def _receive(link: _Link) -> None:
@@ -216,6 +229,8 @@ def _shutdown(link: _Link, process) -> None:
     if process.is_alive():
         process.terminate()
         process.join(2.0)
+    if link.slot is not None:
+        link.slot.release()
 
 
 class TrainingWorker:
@@ -228,13 +243,17 @@ class TrainingWorker:
         name: str = "",
         snapshots: int = LIVE_SNAPSHOTS,
         measure_beside: bool | None = None,
+        slots: Slots = SERVER_SLOTS,
     ):
         """`measure_beside`: measure each frame in a second thread of the process while training
-        goes on (None: where the machine has the cores, see training_process.measure_beside)."""
+        goes on (None: where the machine has the cores, see process.measure_beside). `slots`:
+        the server's training slots; ServerFull when none is free."""
+        slot = slots.take()
         ctx = _mp_context()
         here, there = ctx.Pipe()
         store = str(default_store_path())
         self._link = _Link(here, session_alive, name, snapshots, store)
+        self._link.slot = slot
         self._link.next_cfg = cfg
         self.process = ctx.Process(
             target=serve,
@@ -274,6 +293,11 @@ class TrainingWorker:
     def alive(self) -> bool:
         return not self._link.closed
 
+    @property
+    def put_away(self) -> bool:
+        """Ended for idleness (IDLE_SECONDS): its run is in the store, to be taken up again."""
+        return self._link.idle
+
     def iterations_per_second(self) -> float:
         return self._link.mirror.status.it_per_s if self.training else 0.0
 
@@ -289,6 +313,7 @@ class TrainingWorker:
         if link.closed:
             raise WorkerError(link.failed or "the training process has ended; press Reset")
         request = next(self._ids)
+        link.heartbeat = time.monotonic()  # a command is a use: not idle
         waiting = [threading.Event(), None]
         link.pending[request] = waiting
         link.send(command(request=request, **fields))

@@ -6,13 +6,34 @@ Optimisation / Seed. Main: the controls, then the live views (see .views).
 
 import streamlit as st
 
+from gan_viz.live.capacity import SERVER_SLOTS, ServerFull
 from gan_viz.ui.common.errors import notices, shown_as_message
 from gan_viz.ui.playground import controls, session, sidebar, views
+
+WAIT_SECONDS = 3.0  # how often a tab waiting for a training slot looks for a free one
+
+
+def waiting_room(full: ServerFull) -> None:
+    """The server runs as many training processes as it takes: say so, and come in by itself
+    as soon as one closes."""
+    st.subheader("Playground: watch a GAN learn")
+    st.info(str(full).capitalize() + ".", icon=":material/hourglass:")
+
+    @st.fragment(run_every=WAIT_SECONDS)
+    def knock() -> None:
+        if SERVER_SLOTS.free() > 0:
+            st.rerun()
+
+    knock()
 
 
 def render() -> None:
     st.set_page_config(page_title="gan-viz · Playground", layout="wide")
-    state = session.playground()
+    try:
+        state = session.playground()
+    except ServerFull as full:
+        waiting_room(full)
+        return
     with shown_as_message("continue the saved run"):
         session.take_resume_request(state)
 

@@ -82,7 +82,12 @@ def playground() -> Playground:
         with st.spinner("Starting this tab's training process…"):
             worker = new_worker(cfg)
         st.session_state[STATE] = Playground(worker, cfg)
-    return st.session_state[STATE]
+    state = st.session_state[STATE]
+    stored = state.worker.run.status.stored_run
+    if state.worker.put_away and stored is not None:  # idle a while: take its run up again
+        with st.spinner("Taking this run up again…"):
+            resume(state, stored)
+    return state
 
 
 def new_worker(cfg: RunConfig) -> TrainingWorker:

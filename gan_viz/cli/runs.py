@@ -9,14 +9,18 @@
     gan-viz runs rename 12 "ring8, non-saturating" | tag 12 lecture [--remove] | note 12 "..."
     gan-viz runs delete 12 [13 ...]
     gan-viz runs resume 12 --steps 5000 [--new] [--lr-g 1e-4 ...]
+    gan-viz runs prune [--dry-run] [--budget 2GB]
+    gan-viz runs recover
 
 Every sub-command takes --store PATH (default: $GAN_VIZ_STORE, else the user's data folder).
+A store that SQLite finds damaged is named, with `runs recover` as the way on.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -38,7 +42,18 @@ ACTIONS = {
     "note": "set a run's note",
     "delete": "delete runs, their snapshots and weights",
     "resume": "train a stored run further, from its last saved weights",
+    "prune": "bring the store within its size budget: thin, then delete, the oldest unpinned "
+    "Playground and digits-page runs (named, tagged, annotated and CLI runs are kept)",
+    "recover": "move a damaged store aside and copy what can still be read into a fresh one",
 }
+
+BUDGET_HELP = (
+    "the store's size budget, e.g. 500MB or 2GB (a bare number is MB); default "
+    "$GAN_VIZ_STORE_BUDGET, else 2GB. Over it, the oldest Playground and digits-page runs that "
+    "nobody renamed, tagged or annotated lose their snapshots but the newest (their curves and "
+    "checkpoint stay), then, if that is not enough, are deleted; a new page run applies this "
+    "as it starts"
+)
 
 
 def add_store_argument(parser: argparse.ArgumentParser, default=None) -> None:
@@ -68,12 +83,22 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     p = {a: sub.add_parser(a, help=h, description=h) for a, h in ACTIONS.items()}
     for action, sp in p.items():
         add_store_argument(sp, default=argparse.SUPPRESS)  # after the action too
-        if action not in ("list", "import", "delete"):
+        if action not in ("list", "import", "delete", "prune", "recover"):
             sp.add_argument("run", metavar="ID", help="run id (see `gan-viz runs list`)")
     p["list"].add_argument("--name", help="only runs whose name contains this (any case)")
     p["list"].add_argument("--tag", help="only runs with this tag")
     p["list"].add_argument("--kind", help="only toy or image runs")
     p["list"].add_argument("--status", help="only running, finished, diverged or interrupted")
+    p["list"].add_argument("--budget", help=BUDGET_HELP)
+    p["prune"].add_argument("--budget", help=BUDGET_HELP)
+    p["prune"].add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would be thinned or deleted, change nothing",
+    )
+    p["recover"].add_argument(
+        "--force", action="store_true", help="recover even a store SQLite finds sound"
+    )
     p["export"].add_argument("-o", "--out", help="output file (default run-ID.zip / .csv / .json)")
     p["export"].add_argument(
         "--format", default="archive", help="archive (default), csv, json, html, gif, mp4 or png"
@@ -150,11 +175,51 @@ def _list(store, args) -> int:
             f"{i.id:>5}  {i.kind:<5} {i.status:<11} {i.step:>7} {i.snapshots:>5} "
             f"{_mb(i.snapshot_bytes):>8}  {_when(i.created):<16}  {i.name}{tags}"
         )
+    from gan_viz.store.budget import budget_bytes, used_bytes
+
+    budget = budget_bytes(args.budget)
     size = store.size()
+    used = used_bytes(store)
+    over = "; over budget: `gan-viz runs prune`" if used > budget else ""
     print(
         f"{len(infos)} of {size.runs} runs; {store.path}: {_mb(size.total)} "
-        f"(database {_mb(size.database)}, weights {_mb(size.weights)})"
+        f"(database {_mb(size.database)}, weights {_mb(size.weights)}); "
+        f"holds {_mb(used)} of a {_mb(budget)} budget{over}"
     )
+    return 0
+
+
+def _prune(store, args) -> int:
+    from gan_viz.store.budget import apply, budget_bytes, plan_prune
+
+    plan = plan_prune(store, budget_bytes(args.budget))
+    head = f"{store.path} holds {_mb(plan.used)} of a {_mb(plan.budget)} budget"
+    if not plan.steps:
+        print(f"{head}: nothing to prune")
+        return 0
+    for step in plan.steps:
+        print(("would " if args.dry_run else "") + step.describe())
+    if args.dry_run:
+        print(f"{head}; pruning would leave ~{_mb(plan.after)} (--dry-run: nothing changed)")
+        return 0
+    after = apply(store, plan)
+    print(f"{head.replace(' holds ', ' held ')}; now {_mb(after)}")
+    return 0
+
+
+def _recover(args) -> int:
+    from gan_viz.store import default_store_path
+    from gan_viz.store.repair import check, recover
+
+    path = Path(args.store).expanduser() if getattr(args, "store", None) else default_store_path()
+    if not path.exists():
+        raise ConfigError("--store", str(path), "an existing run store file")
+    problem = check(path)
+    if problem is None and not args.force:
+        print(f"{path}: SQLite finds this store sound; nothing to recover (--force does it anyway)")
+        return 0
+    report = recover(path)
+    print(f"{path}: {problem or 'recovered on request'}; {report.summary()}")
     return 0
 
 
@@ -396,9 +461,12 @@ def _resume(store, args) -> int:
     print(
         f"gan-viz runs: run {run_id} goes on from step {start} as run {rec.run_id}", file=sys.stderr
     )
-    train_loop(run, start + steps, args.quiet, Follower(run, rec))
+    stored = train_loop(run, start + steps, args.quiet, Follower(run, rec))
     if run.diverged:
         print(f"gan-viz runs: {run.diverged}; saved as run {rec.run_id}", file=sys.stderr)
+        return 1
+    if stored is False:  # a warning said what the store holds
+        print(f"{summarise(run)}. The store missed part of it (see the warning).")
         return 1
     print(f"{summarise(run)}. Saved as run {rec.run_id} in {store.path}.")
     return 0
@@ -414,8 +482,21 @@ HANDLERS = {
     "note": _note,
     "delete": _delete,
     "resume": _resume,
+    "prune": _prune,
 }
 
 
 def run(args: argparse.Namespace) -> int:
-    return HANDLERS[args.action](open_store(args, must_exist=args.action != "import"), args)
+    if args.action == "recover":  # opens no store: it may not open
+        return _recover(args)
+    store = open_store(args, must_exist=args.action != "import")
+    try:
+        return HANDLERS[args.action](store, args)
+    except sqlite3.DatabaseError as err:  # found mid-command: the file's pages, not its header
+        from gan_viz.store.repair import StoreDamaged, is_damaged
+
+        if is_damaged(err):
+            raise StoreDamaged(store.path, err) from None
+        raise ConfigError(
+            "run store", str(store.path), f"a store it can read and write ({err})"
+        ) from None

@@ -19,12 +19,14 @@ import json
 import os
 import queue
 import socket
+import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gan_viz.store.budget import PAGE_TAGS, enforce
 from gan_viz.store.db import Transaction, connect
 from gan_viz.store.npz import to_npz
 from gan_viz.store.runstore import RunStore
@@ -113,15 +115,54 @@ class RunRecorder:
         parent: int | None = None,
         max_snapshots: int = STORE_SNAPSHOTS,
         flush_seconds: float = FLUSH_SECONDS,
+        report: Callable[[str], None] | None = None,
     ):
-        """A new run, or (run_id given) more of an existing one, which becomes `running`."""
+        """A new run, or (run_id given) more of an existing one, which becomes `running`.
+        `report(line)` hears, once per spell, that the store cannot be written and why."""
         self.store, self.kind = store, kind
         self.flush_seconds = flush_seconds
         self.error: str | None = None  # the last write that failed (it is retried)
+        # What fails now, by kind ("commit", "checkpoint"): cleared by the next success.
+        self._failures: dict[str, str] = {}
+        self.report = report  # told once that the store cannot be written (a CLI prints it)
+        self._reported = False
         self._lock = threading.Lock()
+        self._con: sqlite3.Connection | None = None
+        try:
+            self._open(settings, name, tags, note, run_id, parent, max_snapshots)
+        except sqlite3.DatabaseError as err:
+            from gan_viz.store.repair import StoreDamaged, is_damaged
+
+            if self._con is not None:
+                self._con.close()
+            if is_damaged(err):  # the page shows this line: nothing can be recorded there
+                raise StoreDamaged(store.path, err) from None
+            raise
+        self._rows: list[tuple] = []
+        self._snaps: list[tuple] = []  # (seq, step, d_updates, g_updates, snapshot)
+        self._drops: list[int] = []
+        self._tail = None  # the newest snapshot not kept on the plan's grid
+        self._tail_dirty = False
+        self._settings: list[tuple[int, int, str]] = []  # (seq, step, settings)
+        self._weights: tuple[Path, int] | None = None  # (written file, step) awaiting commit
+        self._weights_serial = 0
+        self._last_flush = time.monotonic()
+        self._queue: queue.Queue[_Batch | None] = queue.Queue()
+        self._backlog: list[_Batch] = []  # batches taken by the writer, not yet committed
+        self._writer: threading.Thread | None = None
+        self.finished = False
+
+    def _open(self, settings, name, tags, note, run_id, parent, max_snapshots) -> None:
+        """Create the run (or take an existing one over) and read where it stands."""
+        store = self.store
         self._con = connect(store.path)
         if run_id is None:
-            run_id = store.create_run(kind, settings, name, list(tags), note, parent)
+            if set(tags) & set(PAGE_TAGS):  # a page's run: keep the store within its budget
+                try:
+                    enforce(store)
+                except Exception:  # the budget is housekeeping, never a reason not to record
+                    pass
+            run_id = store.create_run(self.kind, settings, name, list(tags), note, parent)
         self.run_id = run_id
         self.uid = store.run(run_id).uid
         c = self._con
@@ -138,19 +179,6 @@ class RunRecorder:
         ).fetchall()
         self.plan = SnapshotPlan(max_snapshots, kept)
         (self.step,) = c.execute("SELECT step FROM runs WHERE id = ?", (run_id,)).fetchone()
-        self._rows: list[tuple] = []
-        self._snaps: list[tuple] = []  # (seq, step, d_updates, g_updates, snapshot)
-        self._drops: list[int] = []
-        self._tail = None  # the newest snapshot not kept on the plan's grid
-        self._tail_dirty = False
-        self._settings: list[tuple[int, int, str]] = []  # (seq, step, settings)
-        self._weights: tuple[Path, int] | None = None  # (written file, step) awaiting commit
-        self._weights_serial = 0
-        self._last_flush = time.monotonic()
-        self._queue: queue.Queue[_Batch | None] = queue.Queue()
-        self._backlog: list[_Batch] = []  # batches taken by the writer, not yet committed
-        self._writer: threading.Thread | None = None
-        self.finished = False
 
     def _next(self, con, table: str) -> int:
         sql = f"SELECT coalesce(max(seq), -1) + 1 FROM {table} WHERE run_id = ?"
@@ -211,7 +239,13 @@ class RunRecorder:
         with self._lock:
             self._weights_serial += 1
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{self._weights_serial}.tmp")
-        torch.save(state, tmp)
+        try:
+            torch.save(state, tmp)
+        except (OSError, RuntimeError) as err:  # disk full: training goes on, the old file stays
+            tmp.unlink(missing_ok=True)
+            self._failed("checkpoint", f"could not write run {self.run_id}'s checkpoint: {err}")
+            return
+        self._failures.pop("checkpoint", None)
         with self._lock:
             if self._weights is not None:
                 self._weights[0].unlink(missing_ok=True)  # superseded before it was committed
@@ -221,10 +255,40 @@ class RunRecorder:
     # The training thread only hands batches over; a writer thread encodes snapshots (zlib,
     # ~10 ms for a 2-D one) and commits, in order, so training never waits on either.
 
+    def flush_due(self) -> bool:
+        """Whether `flush_seconds` passed since the last hand-over."""
+        return time.monotonic() - self._last_flush >= self.flush_seconds
+
     def maybe_flush(self) -> None:
         """Hand what is buffered to the writer if `flush_seconds` passed since the last time."""
-        if time.monotonic() - self._last_flush >= self.flush_seconds:
+        if self.flush_due():
             self.flush(wait=False)
+
+    # --- the "not saving" state -------------------------------------------------------------------
+
+    @property
+    def saving(self) -> bool:
+        """False while the store cannot be written (disk full, damaged file, ...): the run goes
+        on, and what is not yet written is kept in memory and tried again at each commit."""
+        return not self._failures
+
+    @property
+    def problem(self) -> str | None:
+        """One line for the user while not `saving` (where, what failed, what happens now);
+        None while writes succeed. The Playground shows it; the CLI prints it once."""
+        if not self._failures:
+            return None
+        what = "; ".join(dict.fromkeys(self._failures.values()))
+        return f"{what}. Not saving: training goes on, unsaved work is kept and retried"
+
+    def _failed(self, kind: str, error: str) -> None:
+        self.error = self._failures[kind] = error
+        if not self._reported and self.report is not None:
+            self._reported = True
+            try:
+                self.report(self.problem)
+            except Exception:  # a broken reporter must not stop the writer
+                pass
 
     def flush(self, status: str | None = None, message: str = "", wait: bool = True) -> bool:
         """Commit everything buffered (and a new status). With `wait`, returns when it is
@@ -282,10 +346,14 @@ class RunRecorder:
             try:
                 self._commit(self._backlog[0])
             except (sqlite3.Error, OSError) as err:  # busy too long, disk full: try again later
-                self.error = f"could not write run {self.run_id} to {self.store.path}: {err}"
+                from gan_viz.store.repair import describe_failure
+
+                self._failed("commit", describe_failure(self.store.path, self.run_id, err))
                 return
             except Exception as err:  # a batch that can never be written: do not block the rest
                 self.error = f"run {self.run_id}: dropped a batch that cannot be stored ({err!r})"
+            else:
+                self._failures.pop("commit", None)
             self._backlog.pop(0)
 
     def _commit(self, b: _Batch) -> None:

@@ -70,12 +70,13 @@ class RunFollower:
             cols = run.history.columns()
             names = list(cols)
             rec.add_rows(
-                {name: float(cols[name][i]) for name in names} for i in range(self._rows_seen, n)
+                ({name: float(cols[name][i]) for name in names} for i in range(self._rows_seen, n)),
+                flush=False,  # handed over below, in one batch with the checkpoint
             )
             self._rows_seen = n
         for snap in run.history.snapshots():
             if self._last_key is None or _key(snap) > self._last_key:
-                rec.add_snapshot(snap)
+                rec.add_snapshot(snap, flush=False)
                 self._last_key = _key(snap)
         flushing = force or rec.flush_due()
         # Saved just before a commit, so the commit carries weights as new as its rows.

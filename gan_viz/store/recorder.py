@@ -186,21 +186,23 @@ class RunRecorder:
 
     # --- feeding ---------------------------------------------------------------------------------
 
-    def add_row(self, row: dict) -> None:
-        """A metric row ({name: number}; "step" = iterations done). NaN and inf are kept."""
+    def add_row(self, row: dict, flush: bool = True) -> None:
+        """A metric row ({name: number}; "step" = iterations done). NaN and inf are kept.
+        `flush=False`: never hand over now (a caller that flushes itself, with weights)."""
         data = json.dumps({str(k): _plain(v) for k, v in row.items()})
         with self._lock:
             step = int(row.get("step", self.step))
             self._rows.append((self.run_id, self._row_seq, step, data))
             self._row_seq += 1
             self.step = max(self.step, step)
-        self.maybe_flush()
+        if flush:
+            self.maybe_flush()
 
-    def add_rows(self, rows: Iterable[dict]) -> None:
+    def add_rows(self, rows: Iterable[dict], flush: bool = True) -> None:
         for row in rows:
-            self.add_row(row)
+            self.add_row(row, flush)
 
-    def add_snapshot(self, snap) -> None:
+    def add_snapshot(self, snap, flush: bool = True) -> None:
         """A snapshot (anything with step, d_updates, g_updates and to_arrays())."""
         with self._lock:
             keep, dropped = self.plan.offer(self._snap_seq, snap.step)
@@ -217,7 +219,8 @@ class RunRecorder:
                 self._tail = snap
             self._tail_dirty = True
             self.step = max(self.step, snap.step)
-        self.maybe_flush()
+        if flush:
+            self.maybe_flush()
 
     def update_settings(self, settings: str | dict, step: int) -> None:
         """The settings changed mid-run (e.g. another objective from this step on)."""

@@ -9,8 +9,10 @@ a database" (SQLITE_NOTADB). `StoreDamaged` says so in one line with the way on,
     report = recover(path)   # moves the file aside, copies what SQLite still reads into a fresh one
 
 The copy goes table by table, and within a table by ranges of row ids (or run by run), so one
-unreadable page costs the rows on it, not the rest. The weights files stay where they are:
-runs keep their uid, so a recovered run finds its checkpoint again. (`sqlite3`'s `.recover`
+unreadable page costs the rows on it, not the rest; a file cut short is read from a copy padded
+to the length its header states (SQLite refuses every read of a file shorter than that). The
+weights files stay where they are: runs keep their uid, so a recovered run finds its checkpoint
+again. (`sqlite3`'s `.recover`
 command is not in Python's module, and `iterdump` stops at the first unreadable row.)
 """
 
@@ -52,9 +54,7 @@ class StoreDamaged(ConfigError):
     def __init__(self, path: Path, err: BaseException):
         self.setting, self.given = "run store", str(path)
         self.allowed = recover_hint(path)
-        ValueError.__init__(
-            self, f"the run store {path}: it is damaged ({err}); {recover_hint(path)}"
-        )
+        ValueError.__init__(self, f"the run store {path} is damaged ({err}); {recover_hint(path)}")
 
 
 def describe_failure(path: Path, run_id: int | None, err: BaseException) -> str:
@@ -174,7 +174,8 @@ def recover(path: str | Path) -> Recovered:
         if part.exists():
             part.rename(Path(f"{aside}{suffix}"))
     report = Recovered(aside)
-    old = sqlite3.connect(f"file:{aside}?mode=ro", uri=True)
+    reading = _readable_copy(aside)
+    old = sqlite3.connect(f"file:{reading}?mode=ro", uri=True)
     new = connect(path)
     try:
         init_schema(new)
@@ -198,4 +199,28 @@ def recover(path: str | Path) -> Recovered:
     finally:
         old.close()
         new.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{reading}{suffix}").unlink(missing_ok=True)
     return report
+
+
+def _readable_copy(aside: Path) -> Path:
+    """A copy of the damaged file (and its log) to read from, padded with zeros to the size its
+    header states: SQLite calls a file shorter than its header says malformed at every read,
+    while a zeroed page only fails the reads that reach it."""
+    import shutil
+
+    reading = aside.with_name(aside.name + ".reading")
+    shutil.copyfile(aside, reading)
+    if Path(f"{aside}-wal").exists():
+        shutil.copyfile(f"{aside}-wal", f"{reading}-wal")
+    head = reading.read_bytes()[:100]
+    if head[:16] == b"SQLite format 3\0":
+        page = int.from_bytes(head[16:18], "big")
+        page = 65536 if page == 1 else page
+        declared = page * int.from_bytes(head[28:32], "big")
+        size = reading.stat().st_size
+        if size < declared:
+            with reading.open("ab") as fh:
+                fh.truncate(declared)
+    return reading

@@ -17,7 +17,7 @@ import torch
 from store_helpers import fake_snapshot
 
 from gan_viz.cli import main
-from gan_viz.store import RunRecorder, RunStore
+from gan_viz.store import FLUSH_SECONDS, RunRecorder, RunStore
 from gan_viz.store.budget import plan_prune, used_bytes
 
 TINY = ["--hidden", "16", "--batch", "64", "--eval-samples", "500", "--quiet"]
@@ -84,7 +84,7 @@ def test_a_full_disk_warns_once_keeps_training_and_writes_out(tmp_path):
 RECORDER_UNDER_A_LIMIT = """
 import json, resource, sys, torch
 from store_helpers import tiny_config
-from gan_viz.store import RunRecorder, RunStore
+from gan_viz.store import FLUSH_SECONDS, RunRecorder, RunStore
 from gan_viz.toy import ToyGAN
 from gan_viz.toy_store import ToyFollower
 torch.set_num_threads(1)
@@ -233,6 +233,10 @@ def test_a_killed_run_resumes_losing_at_most_a_few_seconds(tmp_path, capsys):
                 commits.append((info.step, info.updated))
                 assert info.weights_step is not None
             time.sleep(0.1)
+        # Near the worst moment: just before the next commit, the last one ~FLUSH_SECONDS old.
+        while time.time() - store.run(run_id).updated < 0.9 * FLUSH_SECONDS:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
         proc.send_signal(signal.SIGKILL)
         killed_at = time.time()
         assert proc.wait(timeout=60) == -signal.SIGKILL

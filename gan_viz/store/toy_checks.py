@@ -31,8 +31,10 @@ _INTS = ("step", "d_updates", "g_updates")
 _GRIDDED = ("d", "p_data", "p_g", "d_star")
 _REQUIRED = {*_INTS, "h", "real", "fake", *_GRIDDED, "metrics_json", "axis0"}
 _OPTIONAL = {"axis1", "z_line", "x_line", "z_grid", "g_arrows", "mode_counts", "mode_centres"}
-MAX_POINTS = 100_000  # samples in one snapshot array (validate's show_samples limit)
-MAX_GRID = 2048  # grid points per axis (validate's limit)
+# Absolute caps whatever the settings say (validate's own limits; a 2048^2 grid is ~130 MB):
+MAX_POINTS = 100_000  # samples in one snapshot array
+MAX_GRID = 2048  # grid points per axis
+MAX_SNAPSHOT_BYTES = 256 << 20  # one snapshot's arrays, unpacked
 MAX_COORD = 1e6  # |coordinate| of a sample, grid point, arrow or mapped z (targets span ~10)
 MAX_DENSITY = 1e12  # a density on the grid (a Dirac at resolution h stays far below)
 MAX_TEXT = 1 << 20  # bytes of the metrics JSON in one snapshot
@@ -70,7 +72,7 @@ class Expect:
 
     def max_bytes(self) -> int:
         """Most bytes a snapshot's arrays may unpack to (float64 throughout, the text, slack)."""
-        return 8 * sum(self.limits().values()) + MAX_TEXT + (64 << 10)
+        return min(8 * sum(self.limits().values()) + MAX_TEXT + (64 << 10), MAX_SNAPSHOT_BYTES)
 
     def check_header(self, name: str, shape: tuple, dtype: np.dtype) -> None:
         """Refuse an array before its data is read: unknown, or more than the settings allow."""
@@ -96,8 +98,8 @@ def expect_from(configs: list[RunConfig]) -> Expect:
     for cfg in configs:
         target = make_target(cfg.target)
         dims.add(target.dim)
-        grids.add(len(default_grid(target, cfg.cadence.grid).axes[0]))
-        counts.add(min(cfg.cadence.show_samples, cfg.cadence.eval_samples))
+        grids.add(min(len(default_grid(target, cfg.cadence.grid).axes[0]), MAX_GRID))
+        counts.add(min(cfg.cadence.show_samples, cfg.cadence.eval_samples, MAX_POINTS))
         if target.modes is not None:
             modes = max(modes, len(target.modes.centres))
     if len(dims) != 1:

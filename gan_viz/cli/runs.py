@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from gan_viz.cli.runs_care import BUDGET_HELP, prune, recover
 from gan_viz.cli.train import FLAGS, SWITCHES
 from gan_viz.config import ConfigError
 
@@ -46,14 +47,6 @@ ACTIONS = {
     "Playground and digits-page runs (named, tagged, annotated and CLI runs are kept)",
     "recover": "move a damaged store aside and copy what can still be read into a fresh one",
 }
-
-BUDGET_HELP = (
-    "the store's size budget, e.g. 500MB or 2GB (a bare number is MB); default "
-    "$GAN_VIZ_STORE_BUDGET, else 2GB. Over it, the oldest Playground and digits-page runs that "
-    "nobody renamed, tagged or annotated lose their snapshots but the newest (their curves and "
-    "checkpoint stay), then, if that is not enough, are deleted; a new page run applies this "
-    "as it starts"
-)
 
 
 def add_store_argument(parser: argparse.ArgumentParser, default=None) -> None:
@@ -186,40 +179,6 @@ def _list(store, args) -> int:
         f"(database {_mb(size.database)}, weights {_mb(size.weights)}); "
         f"holds {_mb(used)} of a {_mb(budget)} budget{over}"
     )
-    return 0
-
-
-def _prune(store, args) -> int:
-    from gan_viz.store.budget import apply, budget_bytes, plan_prune
-
-    plan = plan_prune(store, budget_bytes(args.budget))
-    head = f"{store.path} holds {_mb(plan.used)} of a {_mb(plan.budget)} budget"
-    if not plan.steps:
-        print(f"{head}: nothing to prune")
-        return 0
-    for step in plan.steps:
-        print(("would " if args.dry_run else "") + step.describe())
-    if args.dry_run:
-        print(f"{head}; pruning would leave ~{_mb(plan.after)} (--dry-run: nothing changed)")
-        return 0
-    after = apply(store, plan)
-    print(f"{head.replace(' holds ', ' held ')}; now {_mb(after)}")
-    return 0
-
-
-def _recover(args) -> int:
-    from gan_viz.store import default_store_path
-    from gan_viz.store.repair import check, recover
-
-    path = Path(args.store).expanduser() if getattr(args, "store", None) else default_store_path()
-    if not path.exists():
-        raise ConfigError("--store", str(path), "an existing run store file")
-    problem = check(path)
-    if problem is None and not args.force:
-        print(f"{path}: SQLite finds this store sound; nothing to recover (--force does it anyway)")
-        return 0
-    report = recover(path)
-    print(f"{path}: {problem or 'recovered on request'}; {report.summary()}")
     return 0
 
 
@@ -482,13 +441,13 @@ HANDLERS = {
     "note": _note,
     "delete": _delete,
     "resume": _resume,
-    "prune": _prune,
+    "prune": prune,
 }
 
 
 def run(args: argparse.Namespace) -> int:
     if args.action == "recover":  # opens no store: it may not open
-        return _recover(args)
+        return recover(args)
     store = open_store(args, must_exist=args.action != "import")
     try:
         return HANDLERS[args.action](store, args)

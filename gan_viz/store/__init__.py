@@ -3,7 +3,7 @@ archives. See gan_viz.store.runstore (reading, editing), .recorder (writing), .a
 import), .db (the file), .npz (pickle-free arrays)."""
 
 from gan_viz.store.db import default_store_path
-from gan_viz.store.recorder import FLUSH_SECONDS, STORE_SNAPSHOTS, RunRecorder, SnapshotPlan
+from gan_viz.store.recorder import FLUSH_SECONDS, STORE_SNAPSHOTS, RunRecorder
 from gan_viz.store.runstore import (
     KINDS,
     SNAPSHOT_TYPES,
@@ -13,6 +13,7 @@ from gan_viz.store.runstore import (
     RunStore,
     StoreSize,
 )
+from gan_viz.store.snapshot_plan import SnapshotPlan
 from gan_viz.store.stored_run import StoredRun
 
 __all__ = [

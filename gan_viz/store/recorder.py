@@ -11,6 +11,12 @@ at most those seconds, and the training thread never waits for zlib or the disk.
 snapshots are kept at all is SnapshotPlan's business. The recorder knows nothing about
 ToyGAN: image mode and the playground's worker feed it alike (gan_viz.toy_store follows a
 ToyGAN for you).
+
+A store that cannot be written (a full disk, a damaged file) never stops the run: the batch
+stays queued and is tried again at the next commit, `saving` turns False and `problem` says
+why in one line (the Playground shows it; `report`, given, hears it once: the CLI prints it).
+A store damaged before the run starts makes the constructor raise StoreDamaged, a ConfigError
+whose text is the line to show.
 """
 
 from __future__ import annotations
@@ -30,47 +36,10 @@ from gan_viz.store.budget import PAGE_TAGS, enforce
 from gan_viz.store.db import Transaction, connect
 from gan_viz.store.npz import to_npz
 from gan_viz.store.runstore import RunStore
+from gan_viz.store.snapshot_plan import SnapshotPlan
 
 STORE_SNAPSHOTS = 200  # snapshots a run keeps in the store (a 2-D one is ~0.3 MB compressed)
 FLUSH_SECONDS = 2.0  # most a killed process can lose
-
-
-class SnapshotPlan:
-    """Which snapshots a run keeps: at most `limit`, spread evenly over the steps run so far.
-
-    An offered snapshot is kept when it is at least `stride` steps past the last kept one.
-    When more than `limit` are kept, every second one goes (the first and the newest stay) and
-    the stride becomes the mean gap of those left. So a run of any length keeps between
-    limit/2 and limit snapshots evenly spread over all of it, and writes only about
-    limit/2 per doubling of its length. Evenly, not denser near the end as History's memory
-    thinning: a replay's timeline slider is linear in steps. The recorder also keeps the
-    newest snapshot as a "tail" frame, so the end of a run is always there to see.
-    """
-
-    def __init__(self, limit: int, kept: Iterable[tuple[int, int]] = ()):
-        if limit < 2:
-            raise ValueError("a run keeps at least 2 snapshots")
-        self.limit = limit
-        self.kept = list(kept)  # (seq, step), oldest first
-        self.stride = self._mean_gap() if len(self.kept) > limit // 2 else 0.0
-
-    def _mean_gap(self) -> float:
-        if len(self.kept) < 2:
-            return 0.0
-        return (self.kept[-1][1] - self.kept[0][1]) / (len(self.kept) - 1)
-
-    def offer(self, seq: int, step: int) -> tuple[bool, list[int]]:
-        """Whether to keep this snapshot, and the seqs of kept ones to drop now."""
-        if self.kept and step - self.kept[-1][1] < self.stride:
-            return False, []
-        self.kept.append((seq, step))
-        if len(self.kept) <= self.limit:
-            return True, []
-        last = len(self.kept) - 1
-        dropped = [self.kept[i][0] for i in range(1, last, 2)]
-        self.kept = [k for i, k in enumerate(self.kept) if i % 2 == 0 or i == last]
-        self.stride = self._mean_gap()
-        return True, dropped
 
 
 @dataclass
@@ -238,11 +207,11 @@ class RunRecorder:
         import torch
 
         path = self.store.weights_path(self.uid)
-        path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._weights_serial += 1
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{self._weights_serial}.tmp")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             torch.save(state, tmp)
         except (OSError, RuntimeError) as err:  # disk full: training goes on, the old file stays
             tmp.unlink(missing_ok=True)

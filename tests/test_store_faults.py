@@ -81,6 +81,42 @@ def test_a_full_disk_warns_once_keeps_training_and_writes_out(tmp_path):
     assert "The store missed part of it" in result.stdout
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1 MB tmpfs (a real full disk: ENOSPC, SQLITE_FULL); skipped where mount is refused."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)  # open handles may remain
+
+
+def test_a_store_on_a_disk_that_fills_says_so_once_and_out_gets_the_run(
+    tiny_disk, tmp_path, capsys
+):
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "gan_viz", "train", "--target", "ring8", "--steps", "150",
+         *TINY, "--record-every", "10", "--samples", "200", "--store",
+         str(tiny_disk / "runs.sqlite"), "--out", str(out)],
+        capture_output=True, text=True, env=ENV, timeout=300,
+    )  # fmt: skip
+    err = result.stderr
+    assert result.returncode == 1 and "Traceback" not in err, err
+    not_saving = [line for line in err.splitlines() if "Not saving" in line]
+    assert len(not_saving) == 1 and "database or disk is full" in not_saving[0], err
+    assert "no space left" in not_saving[0]
+    assert int((out / "metrics.csv").read_text().splitlines()[-1].split(",")[0]) == 150
+    code, listing, err = gan_viz(capsys, "runs", "list", "--store", tiny_disk / "runs.sqlite")
+    assert code == 0 and "bimodal" not in listing and "ring8" in listing, err
+
+
 RECORDER_UNDER_A_LIMIT = """
 import json, resource, sys, torch
 from store_helpers import tiny_config

@@ -4,7 +4,7 @@
     follow = ToyFollower(toy, rec)
     while ...:
         toy.train(100)
-        follow.poll()            # cheap; commits every few seconds, weights every 30 s
+        follow.poll()            # cheap; commits every few seconds, a checkpoint with each commit
     follow.finish()              # finished, or diverged with toy.diverged as the message
 
     toy, rec = resume(store, run_id)            # same run, from its last saved weights

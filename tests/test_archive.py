@@ -221,7 +221,7 @@ HOSTILE = {
     ),
     "samples of the wrong dimension": (
         lambda p, out: rewrite(p, out, replace={SNAP: npz_with(p, SNAP, fake=np.zeros((100, 3)))}),
-        "fake has shape [100, 3]; the target is 2-D",
+        "fake has shape [100, 3]; these settings draw at most 200",
     ),
     "a pickled object": (
         lambda p, out: rewrite(

@@ -356,7 +356,12 @@ def test_a_store_that_cannot_be_used_is_refused_in_one_line(tmp_path, kind):
     else:
         (tmp_path / "file").write_text("a file, not a folder")
         path = tmp_path / "file" / "runs.sqlite"
-    with pytest.raises(ConfigError, match="run store: got .*a writable SQLite file"):
+    words = (
+        "is damaged .*runs recover"
+        if kind == "garbage"
+        else "run store: got .*a writable SQLite file"
+    )
+    with pytest.raises(ConfigError, match=words):
         RunStore(path)
 
 

@@ -9,19 +9,24 @@
     gan-viz runs rename 12 "ring8, non-saturating" | tag 12 lecture [--remove] | note 12 "..."
     gan-viz runs delete 12 [13 ...]
     gan-viz runs resume 12 --steps 5000 [--new] [--lr-g 1e-4 ...]
+    gan-viz runs prune [--dry-run] [--budget 2GB]
+    gan-viz runs recover
 
 Every sub-command takes --store PATH (default: $GAN_VIZ_STORE, else the user's data folder).
+A store that SQLite finds damaged is named, with `runs recover` as the way on.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.cli.runs_care import BUDGET_HELP, prune, recover
 from gan_viz.errors import ConfigError
 
 # What a resumed run may change: the networks, target and noise it was trained with stay.
@@ -38,6 +43,9 @@ ACTIONS = {
     "note": "set a run's note",
     "delete": "delete runs, their snapshots and weights",
     "resume": "train a stored run further, from its last saved weights",
+    "prune": "bring the store within its size budget: thin, then delete, the oldest unpinned "
+    "Playground and digits-page runs (named, tagged, annotated and CLI runs are kept)",
+    "recover": "move a damaged store aside and copy what can still be read into a fresh one",
 }
 
 
@@ -47,12 +55,22 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     p = {a: sub.add_parser(a, help=h, description=h) for a, h in ACTIONS.items()}
     for action, sp in p.items():
         add_store_argument(sp, default=argparse.SUPPRESS)  # after the action too
-        if action not in ("list", "import", "delete"):
+        if action not in ("list", "import", "delete", "prune", "recover"):
             sp.add_argument("run", metavar="ID", help="run id (see `gan-viz runs list`)")
     p["list"].add_argument("--name", help="only runs whose name contains this (any case)")
     p["list"].add_argument("--tag", help="only runs with this tag")
     p["list"].add_argument("--kind", help="only toy or image runs")
     p["list"].add_argument("--status", help="only running, finished, diverged or interrupted")
+    p["list"].add_argument("--budget", help=BUDGET_HELP)
+    p["prune"].add_argument("--budget", help=BUDGET_HELP)
+    p["prune"].add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what would be thinned or deleted, change nothing",
+    )
+    p["recover"].add_argument(
+        "--force", action="store_true", help="recover even a store SQLite finds sound"
+    )
     p["export"].add_argument("-o", "--out", help="output file (default run-ID.zip / .csv / .json)")
     p["export"].add_argument(
         "--format", default="archive", help="archive (default), csv, json, html, gif, mp4 or png"
@@ -129,10 +147,16 @@ def _list(store, args) -> int:
             f"{i.id:>5}  {i.kind:<5} {i.status:<11} {i.step:>7} {i.snapshots:>5} "
             f"{_mb(i.snapshot_bytes):>8}  {_when(i.created):<16}  {i.name}{tags}"
         )
+    from gan_viz.store.budget import budget_bytes, used_bytes
+
+    budget = budget_bytes(args.budget)
     size = store.size()
+    used = used_bytes(store)
+    over = "; over budget: `gan-viz runs prune`" if used > budget else ""
     print(
         f"{len(infos)} of {size.runs} runs; {store.path}: {_mb(size.total)} "
-        f"(database {_mb(size.database)}, weights {_mb(size.weights)})"
+        f"(database {_mb(size.database)}, weights {_mb(size.weights)}); "
+        f"holds {_mb(used)} of a {_mb(budget)} budget{over}"
     )
     return 0
 
@@ -375,9 +399,12 @@ def _resume(store, args) -> int:
     print(
         f"gan-viz runs: run {run_id} goes on from step {start} as run {rec.run_id}", file=sys.stderr
     )
-    train_loop(run, start + steps, args.quiet, Follower(run, rec))
+    stored = train_loop(run, start + steps, args.quiet, Follower(run, rec))
     if run.diverged:
         print(f"gan-viz runs: {run.diverged}; saved as run {rec.run_id}", file=sys.stderr)
+        return 1
+    if stored is False:  # a warning said what the store holds
+        print(f"{summarise(run)}. The store missed part of it (see the warning).")
         return 1
     print(f"{summarise(run)}. Saved as run {rec.run_id} in {store.path}.")
     return 0
@@ -393,8 +420,21 @@ HANDLERS = {
     "note": _note,
     "delete": _delete,
     "resume": _resume,
+    "prune": prune,
 }
 
 
 def run(args: argparse.Namespace) -> int:
-    return HANDLERS[args.action](open_store(args, must_exist=args.action != "import"), args)
+    if args.action == "recover":  # opens no store: it may not open
+        return recover(args)
+    store = open_store(args, must_exist=args.action != "import")
+    try:
+        return HANDLERS[args.action](store, args)
+    except sqlite3.DatabaseError as err:  # found mid-command: the file's pages, not its header
+        from gan_viz.store.repair import StoreDamaged, is_damaged
+
+        if is_damaged(err):
+            raise StoreDamaged(store.path, err) from None
+        raise ConfigError(
+            "run store", str(store.path), f"a store it can read and write ({err})"
+        ) from None

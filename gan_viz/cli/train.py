@@ -131,9 +131,10 @@ def _record_the_end(toy: ToyGAN) -> None:
         toy.record()
 
 
-def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> None:
+def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> bool:
     """Train to `until_step` iterations with a progress bar. A ToyFollower (if given) records
-    the run as it goes and finishes it: finished, diverged, or interrupted by Ctrl-C."""
+    the run as it goes and finishes it: finished, diverged, or interrupted by Ctrl-C. Returns
+    False when the store could not take all of it (a warning line says what it holds)."""
     from tqdm import tqdm
 
     bar = tqdm(
@@ -160,10 +161,26 @@ def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> None
         raise
     finally:
         bar.close()
-    if follower is not None:
-        follower.finish()
-        if follower.recorder.error:
-            print(f"gan-viz: warning: {follower.recorder.error}", file=sys.stderr)
+    if follower is None:
+        return True
+    return finish_recording(follower)
+
+
+def finish_recording(follower) -> bool:
+    """Finish a followed run; when the store could not take all of it, one warning line says
+    what it holds and why. Returns whether everything is stored."""
+    rec = follower.recorder
+    if follower.finish() and rec.saving:
+        return True
+    try:
+        held = f"holds it up to step {rec.store.run(rec.run_id).step}"
+    except Exception:  # the store that failed may fail this read too
+        held = "may hold only part of it"
+    print(
+        f"gan-viz: warning: run {rec.run_id} was not fully saved: the store {held} ({rec.error})",
+        file=sys.stderr,
+    )
+    return False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -179,16 +196,10 @@ def run(args: argparse.Namespace) -> int:
     toy = ToyGAN(cfg)
     follower, saved = None, ""
     if not args.no_store:
-        from gan_viz.store import RunRecorder
-        from gan_viz.toy_store import ToyFollower
-
-        store = open_store(args)
-        name = args.name or args.preset or f"{cfg.target.name} {cfg.objective.name}"
-        rec = RunRecorder(store, "toy", toy.config_json(), name, args.tag, args.note)
-        follower = ToyFollower(toy, rec)
-        saved = f" Saved as run {rec.run_id} in {store.path}."
-        print(f"gan-viz train: recording as run {rec.run_id} in {store.path}", file=sys.stderr)
-    train_loop(toy, steps, args.quiet, follower)
+        follower, saved = _start_recording(args, toy)
+    stored = train_loop(toy, steps, args.quiet, follower) and (
+        args.no_store or follower is not None
+    )
     write_run(toy, out, args.samples)
     last = toy.history.last_row()
     summary = f"step {toy.step_count}: JS {last.get('js', float('nan')):.4f} nats"
@@ -200,5 +211,31 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if not stored and follower is not None:  # exit 1 below: a script sees the store lacks it
+        saved = " The store missed part of it (see the warning)."
     print(f"{summary}. Wrote {out}/config.json, metrics.csv, samples.npy, weights.pt.{saved}")
-    return 0
+    return 0 if stored else 1
+
+
+def _start_recording(args: argparse.Namespace, toy: ToyGAN):
+    """A ToyFollower recording into the store, or None (with a warning) when the store cannot
+    take a new run: the training and --out go on without it."""
+    import sqlite3
+
+    from gan_viz.store import RunRecorder
+    from gan_viz.store.repair import describe_failure
+    from gan_viz.toy_store import ToyFollower
+
+    def warn(line: str) -> None:
+        print(f"gan-viz train: warning: {line}", file=sys.stderr)
+
+    store = open_store(args)
+    cfg = toy.cfg
+    name = args.name or args.preset or f"{cfg.target.name} {cfg.objective.name}"
+    try:
+        rec = RunRecorder(store, "toy", toy.config_json(), name, args.tag, args.note, report=warn)
+    except (sqlite3.Error, OSError) as err:
+        warn(f"{describe_failure(store.path, None, err)}; training without recording")
+        return None, " Not recorded in the store (see the warning)."
+    print(f"gan-viz train: recording as run {rec.run_id} in {store.path}", file=sys.stderr)
+    return ToyFollower(toy, rec), f" Saved as run {rec.run_id} in {store.path}."

@@ -4,7 +4,7 @@
     follow = ImageFollower(run, rec)
     while ...:
         run.train(100)
-        follow.poll()            # cheap; new metric rows and snapshots, weights every 30 s
+        follow.poll()            # cheap; new rows and snapshots, a checkpoint with each commit
     follow.finish()              # finished, or diverged with run.diverged as the message
 
 The stored snapshots are ImageSnapshots (gan_viz.store.kinds names the class for the "image"

@@ -5,8 +5,9 @@ import), .db (the file), .npz (pickle-free arrays)."""
 from gan_viz.errors import RunNotFound
 from gan_viz.store.db import default_store_path
 from gan_viz.store.kinds import KINDS, STATUSES, RunInfo, snapshot_class
-from gan_viz.store.recorder import FLUSH_SECONDS, STORE_SNAPSHOTS, RunRecorder, SnapshotPlan
+from gan_viz.store.recorder import FLUSH_SECONDS, STORE_SNAPSHOTS, RunRecorder
 from gan_viz.store.runstore import RunStore, StoreSize
+from gan_viz.store.snapshot_plan import SnapshotPlan
 from gan_viz.store.stored_run import StoredRun
 
 __all__ = [

@@ -8,8 +8,10 @@
       weights.npz           the checkpoint's tensors; manifest["weights"] holds the tree around them
 
 `import_archive` reads and checks everything in memory before it writes anything: sizes
-(against zip bombs), member names (against path traversal: nothing is ever extracted to disk),
-JSON types, every snapshot's arrays and shapes, the weights against the settings. Then one
+(against zip bombs, outer and nested: each snapshot's .npz is bounded by what its run's
+settings draw, member by member before it is inflated), member names (against path traversal:
+nothing is ever extracted to disk), JSON types, every snapshot's arrays, shapes and values
+against the settings, the weights against the settings. Then one
 transaction adds the run; a damaged or hostile archive changes nothing and says why.
 """
 
@@ -38,7 +40,8 @@ FORMAT = "gan-viz run archive"
 VERSION = 1
 MAX_MEMBERS = 20_000
 MAX_TOTAL_BYTES = 2 << 30  # uncompressed bytes in one archive (all read into memory)
-MAX_MEMBER_BYTES = 1 << 30
+MAX_MEMBER_BYTES = 1 << 30  # metrics.jsonl; snapshots and weights get what their settings need
+MAX_JSON_BYTES = 64 << 20  # manifest.json, settings_log.json
 MAX_ROWS = 2_000_000  # metric rows in one archive (a million-step run, a row per step, fits)
 MAX_RATIO = 100  # unpacked / packed size of a member over 1 MB beyond which it is a bomb
 _SNAPSHOT_NAME = re.compile(r"snapshots/(\d{6,9})\.npz")
@@ -209,16 +212,24 @@ def _check_manifest(m, where) -> dict:
 
 
 def read_archive(path: str | Path) -> dict:
-    """Everything in an archive, checked; raises ArchiveError (touches no store)."""
+    """Everything in an archive, checked; raises ArchiveError (touches no store).
+
+    The settings are read and checked first; they then bound every snapshot and the weights
+    (toy_checks.Expect, weights_bytes) before those are read, one snapshot at a time: memory
+    stays within the archive's own size plus one snapshot, whatever the archive claims."""
     where = str(path)
     try:
         with zipfile.ZipFile(path) as zf:
             members = _members(zf, where)
-            read = {name: zf.read(info) for name, info in members.items()}
+            return _read_checked(zf, members, where)
     except ArchiveError:
         raise
     except FileNotFoundError:
         raise ConfigError("archive", str(path), "an existing .zip file") from None
+    except toy_checks.Refused as err:
+        raise ArchiveError(where, str(err)) from None
+    except UnicodeDecodeError:
+        raise ArchiveError(where, "metrics.jsonl is not UTF-8 text") from None
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -228,48 +239,64 @@ def read_archive(path: str | Path) -> dict:
         NotImplementedError,
     ) as e:
         raise ArchiveError(where, f"damaged or not a zip file ({e})") from None
-    manifest = _check_manifest(_json(read["manifest.json"], "manifest.json", where), where)
-    try:
-        log = _json(read["settings_log.json"], "settings_log.json", where)
-        if not isinstance(log, list) or not log:
-            raise toy_checks.Refused("settings_log.json is not a list of [step, settings]")
-        for entry in log:
-            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)):
-                raise toy_checks.Refused("settings_log.json is not a list of [step, settings]")
-        configs = [toy_checks.check_settings(settings) for _, settings in log]
-        dim = toy_checks.target_dim(configs[-1])
-        rows = []
-        lines = read["metrics.jsonl"].decode("utf-8").splitlines()
-        if len(lines) > MAX_ROWS:
-            raise toy_checks.Refused(f"{len(lines)} metric rows (at most {MAX_ROWS})")
-        for i, line in enumerate(lines):
-            row = _json(line.encode(), f"metrics.jsonl line {i + 1}", where)
-            toy_checks.check_metrics(row)
-            rows.append(row)
-        snapshots = []
-        names = sorted(n for n in read if n.startswith("snapshots/"))
-        if len(names) != manifest.get("snapshots"):
+
+
+def _read_checked(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], where) -> dict:
+    def read(name: str, limit: int) -> bytes:
+        info = members[name]
+        if info.file_size > limit:
             raise toy_checks.Refused(
-                f"{len(names)} snapshots inside, the manifest lists {manifest.get('snapshots')!r}"
+                f"{name} would unpack to {info.file_size} bytes; "
+                f"these settings need at most {limit}"
             )
-        for name in names:
-            try:
-                snap = toy_checks.check_snapshot(from_npz(read[name]), dim)
-            except (toy_checks.Refused, BlobError) as err:
-                raise toy_checks.Refused(f"{name}: {err}") from None
-            snapshots.append((snap, read[name]))
-        state = None
-        if manifest.get("weights") is not None:
-            if "weights.npz" not in read:
-                raise toy_checks.Refused("weights.npz is missing")
-            state = _unflatten(manifest["weights"], from_npz(read["weights.npz"]))
-            toy_checks.check_weights(state, configs[-1])
-    except toy_checks.Refused as err:
-        raise ArchiveError(where, str(err)) from None
-    except BlobError as err:
-        raise ArchiveError(where, f"weights.npz: {err}") from None
-    except UnicodeDecodeError:
-        raise ArchiveError(where, "metrics.jsonl is not UTF-8 text") from None
+        return zf.read(info)
+
+    manifest = _check_manifest(
+        _json(read("manifest.json", MAX_JSON_BYTES), "manifest.json", where), where
+    )
+    log = _json(read("settings_log.json", MAX_JSON_BYTES), "settings_log.json", where)
+    if not isinstance(log, list) or not log:
+        raise toy_checks.Refused("settings_log.json is not a list of [step, settings]")
+    for entry in log:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)):
+            raise toy_checks.Refused("settings_log.json is not a list of [step, settings]")
+    configs = [toy_checks.check_settings(settings) for _, settings in log]
+    expect = toy_checks.expect_from(configs)
+    rows = []
+    lines = read("metrics.jsonl", MAX_MEMBER_BYTES).decode("utf-8").splitlines()
+    if len(lines) > MAX_ROWS:
+        raise toy_checks.Refused(f"{len(lines)} metric rows (at most {MAX_ROWS})")
+    for i, line in enumerate(lines):
+        row = _json(line.encode(), f"metrics.jsonl line {i + 1}", where)
+        toy_checks.check_metrics(row)
+        rows.append(row)
+    del lines
+    names = sorted(n for n in members if n.startswith("snapshots/"))
+    if len(names) != manifest.get("snapshots"):
+        raise toy_checks.Refused(
+            f"{len(names)} snapshots inside, the manifest lists {manifest.get('snapshots')!r}"
+        )
+    snapshots = []  # (step, d_updates, g_updates, .npz bytes): checked, then let go
+    limit = expect.max_bytes()
+    for name in names:
+        blob = read(name, limit)
+        try:
+            snap = toy_checks.check_snapshot(from_npz(blob, limit, expect.check_header), expect)
+        except (toy_checks.Refused, BlobError) as err:
+            raise toy_checks.Refused(f"{name}: {err}") from None
+        snapshots.append((snap.step, snap.d_updates, snap.g_updates, blob))
+        del snap
+    state = None
+    if manifest.get("weights") is not None:
+        if "weights.npz" not in members:
+            raise toy_checks.Refused("weights.npz is missing")
+        budget = max(toy_checks.weights_bytes(cfg) for cfg in configs)
+        try:
+            arrays = from_npz(read("weights.npz", budget), budget)
+        except BlobError as err:
+            raise toy_checks.Refused(f"weights.npz: {err}") from None
+        state = _unflatten(manifest["weights"], arrays)
+        toy_checks.check_weights(state, configs[-1])
     return {"manifest": manifest, "log": log, "rows": rows, "snapshots": snapshots, "state": state}
 
 
@@ -325,8 +352,8 @@ def import_archive(store: RunStore, path: str | Path, name: str | None = None) -
                 "INSERT INTO snapshots (run_id, seq, step, d_updates, g_updates, tail, nbytes,"
                 " data) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
                 [
-                    (run_id, i, s.step, s.d_updates, s.g_updates, len(blob), blob)
-                    for i, (s, blob) in enumerate(content["snapshots"])
+                    (run_id, i, step, du, gu, len(blob), blob)
+                    for i, (step, du, gu, blob) in enumerate(content["snapshots"])
                 ],
             )
     except BaseException:

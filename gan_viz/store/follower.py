@@ -16,9 +16,12 @@ import json
 import time
 from collections.abc import Callable
 
-from gan_viz.store.recorder import RunRecorder
+from gan_viz.store.recorder import FLUSH_SECONDS, RunRecorder
 
-WEIGHTS_SECONDS = 30.0  # how often a following recorder saves a checkpoint while training
+# How often a following recorder saves a checkpoint while training: with every commit, so a
+# run resumed after a kill -9 trains again at most about FLUSH_SECONDS plus one poll. A toy
+# checkpoint (two small MLPs, Adam's moments, counters) is ~0.1-1 MB and a few ms to write.
+WEIGHTS_SECONDS = FLUSH_SECONDS
 
 
 def _key(snap) -> tuple[int, int, int]:
@@ -67,20 +70,29 @@ class RunFollower:
             cols = run.history.columns()
             names = list(cols)
             rec.add_rows(
-                {name: float(cols[name][i]) for name in names} for i in range(self._rows_seen, n)
+                ({name: float(cols[name][i]) for name in names} for i in range(self._rows_seen, n)),
+                flush=False,  # handed over below, in one batch with the checkpoint
             )
             self._rows_seen = n
         for snap in run.history.snapshots():
             if self._last_key is None or _key(snap) > self._last_key:
-                rec.add_snapshot(snap)
+                rec.add_snapshot(snap, flush=False)
                 self._last_key = _key(snap)
-        if force or now - self._last_weights >= self.weights_seconds:
+        flushing = force or rec.flush_due()
+        # Saved just before a commit, so the commit carries weights as new as its rows.
+        if force or (flushing and now - self._last_weights >= self.weights_seconds):
             rec.save_weights(self.checkpoint(run), run.step_count)
             self._last_weights = now
         if force:
             rec.flush()
-        else:
-            rec.maybe_flush()
+        elif flushing:
+            rec.flush(wait=False)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the run is not being saved now (one line), None while it is: see
+        RunRecorder.problem."""
+        return self.recorder.problem
 
     def finish(self, status: str = "finished", message: str = "") -> bool:
         """Last rows, snapshots and checkpoint; status `diverged` when the run diverged."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 from numpy.lib import format as npy_format
@@ -35,11 +36,22 @@ def to_npz(arrays: dict[str, np.ndarray], compress: bool = True) -> bytes:
     return buf.getvalue()
 
 
-def from_npz(data: bytes, max_bytes: int = MAX_NPZ_BYTES) -> dict[str, np.ndarray]:
+HeaderCheck = Callable[[str, tuple, np.dtype], None]
+
+
+def from_npz(
+    data: bytes, max_bytes: int = MAX_NPZ_BYTES, check_header: HeaderCheck | None = None
+) -> dict[str, np.ndarray]:
     """Arrays of an .npz, checked before anything large is allocated.
 
     Raises BlobError when the bytes are not an .npz, a member is damaged or not a plain
-    array, a name repeats, or the declared sizes exceed `max_bytes` in all.
+    array, a name repeats, or the declared sizes exceed `max_bytes` in all or one by one.
+    `check_header(name, shape, dtype)` (raising BlobError) sees each array's header before its
+    data is read: a caller that knows what shapes to expect refuses the others unread.
+
+    Memory stays within `max_bytes`: each member's declared size (the zip directory's
+    file_size) is checked before it is inflated, its header's shape must fit that size, and
+    zipfile never inflates a member past its declared size (a stream that does fails its CRC).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -49,10 +61,16 @@ def from_npz(data: bytes, max_bytes: int = MAX_NPZ_BYTES) -> dict[str, np.ndarra
             names = [info.filename for info in infos]
             if len(set(names)) != len(names):
                 raise BlobError("an array name appears twice")
+            for info in infos:
+                if info.file_size > max_bytes:
+                    raise BlobError(
+                        f"array {info.filename!r} would unpack to {info.file_size} bytes"
+                        f" (at most {max_bytes})"
+                    )
             declared = sum(info.file_size for info in infos)
             if declared > max_bytes:
                 raise BlobError(f"{declared} bytes of arrays (at most {max_bytes})")
-            return {_array_name(info): _read_member(zf, info) for info in infos}
+            return {_array_name(info): _read_member(zf, info, check_header) for info in infos}
     except BlobError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as err:
@@ -68,7 +86,9 @@ def _array_name(info: zipfile.ZipInfo) -> str:
     return name[:-4]
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, check_header: HeaderCheck | None
+) -> np.ndarray:
     with zf.open(info) as fh:
         version = npy_format.read_magic(fh)
         if version == (1, 0):
@@ -82,5 +102,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
         count = int(np.prod(shape, dtype=np.int64)) if shape else 1
         if any(n < 0 for n in shape) or count * dtype.itemsize > info.file_size:
             raise BlobError(f"array {info.filename!r} claims shape {shape}, more than it holds")
+        if check_header is not None:
+            check_header(info.filename[:-4], shape, dtype)
     with zf.open(info) as fh:
         return npy_format.read_array(fh, allow_pickle=False)

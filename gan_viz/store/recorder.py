@@ -11,6 +11,12 @@ at most those seconds, and the training thread never waits for zlib or the disk.
 snapshots are kept at all is SnapshotPlan's business. The recorder knows nothing about
 ToyGAN: image mode and the playground's worker feed it alike (gan_viz.toy_store follows a
 ToyGAN for you).
+
+A store that cannot be written (a full disk, a damaged file) never stops the run: the batch
+stays queued and is tried again at the next commit, `saving` turns False and `problem` says
+why in one line (the Playground shows it; `report`, given, hears it once: the CLI prints it).
+A store damaged before the run starts makes the constructor raise StoreDamaged, a ConfigError
+whose text is the line to show.
 """
 
 from __future__ import annotations
@@ -19,56 +25,21 @@ import json
 import os
 import queue
 import socket
+import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gan_viz.store.budget import PAGE_TAGS, enforce
 from gan_viz.store.db import Transaction, connect
 from gan_viz.store.npz import to_npz
 from gan_viz.store.runstore import RunStore
+from gan_viz.store.snapshot_plan import SnapshotPlan
 
 STORE_SNAPSHOTS = 200  # snapshots a run keeps in the store (a 2-D one is ~0.3 MB compressed)
 FLUSH_SECONDS = 2.0  # most a killed process can lose
-
-
-class SnapshotPlan:
-    """Which snapshots a run keeps: at most `limit`, spread evenly over the steps run so far.
-
-    An offered snapshot is kept when it is at least `stride` steps past the last kept one.
-    When more than `limit` are kept, every second one goes (the first and the newest stay) and
-    the stride becomes the mean gap of those left. So a run of any length keeps between
-    limit/2 and limit snapshots evenly spread over all of it, and writes only about
-    limit/2 per doubling of its length. Evenly, not denser near the end as History's memory
-    thinning: a replay's timeline slider is linear in steps. The recorder also keeps the
-    newest snapshot as a "tail" frame, so the end of a run is always there to see.
-    """
-
-    def __init__(self, limit: int, kept: Iterable[tuple[int, int]] = ()):
-        if limit < 2:
-            raise ValueError("a run keeps at least 2 snapshots")
-        self.limit = limit
-        self.kept = list(kept)  # (seq, step), oldest first
-        self.stride = self._mean_gap() if len(self.kept) > limit // 2 else 0.0
-
-    def _mean_gap(self) -> float:
-        if len(self.kept) < 2:
-            return 0.0
-        return (self.kept[-1][1] - self.kept[0][1]) / (len(self.kept) - 1)
-
-    def offer(self, seq: int, step: int) -> tuple[bool, list[int]]:
-        """Whether to keep this snapshot, and the seqs of kept ones to drop now."""
-        if self.kept and step - self.kept[-1][1] < self.stride:
-            return False, []
-        self.kept.append((seq, step))
-        if len(self.kept) <= self.limit:
-            return True, []
-        last = len(self.kept) - 1
-        dropped = [self.kept[i][0] for i in range(1, last, 2)]
-        self.kept = [k for i, k in enumerate(self.kept) if i % 2 == 0 or i == last]
-        self.stride = self._mean_gap()
-        return True, dropped
 
 
 @dataclass
@@ -113,15 +84,54 @@ class RunRecorder:
         parent: int | None = None,
         max_snapshots: int = STORE_SNAPSHOTS,
         flush_seconds: float = FLUSH_SECONDS,
+        report: Callable[[str], None] | None = None,
     ):
-        """A new run, or (run_id given) more of an existing one, which becomes `running`."""
+        """A new run, or (run_id given) more of an existing one, which becomes `running`.
+        `report(line)` hears, once per spell, that the store cannot be written and why."""
         self.store, self.kind = store, kind
         self.flush_seconds = flush_seconds
         self.error: str | None = None  # the last write that failed (it is retried)
+        # What fails now, by kind ("commit", "checkpoint"): cleared by the next success.
+        self._failures: dict[str, str] = {}
+        self.report = report  # told once that the store cannot be written (a CLI prints it)
+        self._reported = False
         self._lock = threading.Lock()
+        self._con: sqlite3.Connection | None = None
+        try:
+            self._open(settings, name, tags, note, run_id, parent, max_snapshots)
+        except sqlite3.DatabaseError as err:
+            from gan_viz.store.repair import StoreDamaged, is_damaged
+
+            if self._con is not None:
+                self._con.close()
+            if is_damaged(err):  # the page shows this line: nothing can be recorded there
+                raise StoreDamaged(store.path, err) from None
+            raise
+        self._rows: list[tuple] = []
+        self._snaps: list[tuple] = []  # (seq, step, d_updates, g_updates, snapshot)
+        self._drops: list[int] = []
+        self._tail = None  # the newest snapshot not kept on the plan's grid
+        self._tail_dirty = False
+        self._settings: list[tuple[int, int, str]] = []  # (seq, step, settings)
+        self._weights: tuple[Path, int] | None = None  # (written file, step) awaiting commit
+        self._weights_serial = 0
+        self._last_flush = time.monotonic()
+        self._queue: queue.Queue[_Batch | None] = queue.Queue()
+        self._backlog: list[_Batch] = []  # batches taken by the writer, not yet committed
+        self._writer: threading.Thread | None = None
+        self.finished = False
+
+    def _open(self, settings, name, tags, note, run_id, parent, max_snapshots) -> None:
+        """Create the run (or take an existing one over) and read where it stands."""
+        store = self.store
         self._con = connect(store.path)
         if run_id is None:
-            run_id = store.create_run(kind, settings, name, list(tags), note, parent)
+            if set(tags) & set(PAGE_TAGS):  # a page's run: keep the store within its budget
+                try:
+                    enforce(store)
+                except Exception:  # the budget is housekeeping, never a reason not to record
+                    pass
+            run_id = store.create_run(self.kind, settings, name, list(tags), note, parent)
         self.run_id = run_id
         self.uid = store.run(run_id).uid
         c = self._con
@@ -138,19 +148,6 @@ class RunRecorder:
         ).fetchall()
         self.plan = SnapshotPlan(max_snapshots, kept)
         (self.step,) = c.execute("SELECT step FROM runs WHERE id = ?", (run_id,)).fetchone()
-        self._rows: list[tuple] = []
-        self._snaps: list[tuple] = []  # (seq, step, d_updates, g_updates, snapshot)
-        self._drops: list[int] = []
-        self._tail = None  # the newest snapshot not kept on the plan's grid
-        self._tail_dirty = False
-        self._settings: list[tuple[int, int, str]] = []  # (seq, step, settings)
-        self._weights: tuple[Path, int] | None = None  # (written file, step) awaiting commit
-        self._weights_serial = 0
-        self._last_flush = time.monotonic()
-        self._queue: queue.Queue[_Batch | None] = queue.Queue()
-        self._backlog: list[_Batch] = []  # batches taken by the writer, not yet committed
-        self._writer: threading.Thread | None = None
-        self.finished = False
 
     def _next(self, con, table: str) -> int:
         sql = f"SELECT coalesce(max(seq), -1) + 1 FROM {table} WHERE run_id = ?"
@@ -158,21 +155,23 @@ class RunRecorder:
 
     # --- feeding ---------------------------------------------------------------------------------
 
-    def add_row(self, row: dict) -> None:
-        """A metric row ({name: number}; "step" = iterations done). NaN and inf are kept."""
+    def add_row(self, row: dict, flush: bool = True) -> None:
+        """A metric row ({name: number}; "step" = iterations done). NaN and inf are kept.
+        `flush=False`: never hand over now (a caller that flushes itself, with weights)."""
         data = json.dumps({str(k): _plain(v) for k, v in row.items()})
         with self._lock:
             step = int(row.get("step", self.step))
             self._rows.append((self.run_id, self._row_seq, step, data))
             self._row_seq += 1
             self.step = max(self.step, step)
-        self.maybe_flush()
+        if flush:
+            self.maybe_flush()
 
-    def add_rows(self, rows: Iterable[dict]) -> None:
+    def add_rows(self, rows: Iterable[dict], flush: bool = True) -> None:
         for row in rows:
-            self.add_row(row)
+            self.add_row(row, flush)
 
-    def add_snapshot(self, snap) -> None:
+    def add_snapshot(self, snap, flush: bool = True) -> None:
         """A snapshot (anything with step, d_updates, g_updates and to_arrays())."""
         with self._lock:
             keep, dropped = self.plan.offer(self._snap_seq, snap.step)
@@ -189,7 +188,8 @@ class RunRecorder:
                 self._tail = snap
             self._tail_dirty = True
             self.step = max(self.step, snap.step)
-        self.maybe_flush()
+        if flush:
+            self.maybe_flush()
 
     def update_settings(self, settings: str | dict, step: int) -> None:
         """The settings changed mid-run (e.g. another objective from this step on)."""
@@ -207,11 +207,17 @@ class RunRecorder:
         import torch
 
         path = self.store.weights_path(self.uid)
-        path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock:
             self._weights_serial += 1
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{self._weights_serial}.tmp")
-        torch.save(state, tmp)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save(state, tmp)
+        except (OSError, RuntimeError) as err:  # disk full: training goes on, the old file stays
+            tmp.unlink(missing_ok=True)
+            self._failed("checkpoint", f"could not write run {self.run_id}'s checkpoint: {err}")
+            return
+        self._failures.pop("checkpoint", None)
         with self._lock:
             if self._weights is not None:
                 self._weights[0].unlink(missing_ok=True)  # superseded before it was committed
@@ -222,10 +228,40 @@ class RunRecorder:
     # commits, in order, so training never waits on either (figures: benchmarks/RESULTS.md,
     # design notes).
 
+    def flush_due(self) -> bool:
+        """Whether `flush_seconds` passed since the last hand-over."""
+        return time.monotonic() - self._last_flush >= self.flush_seconds
+
     def maybe_flush(self) -> None:
         """Hand what is buffered to the writer if `flush_seconds` passed since the last time."""
-        if time.monotonic() - self._last_flush >= self.flush_seconds:
+        if self.flush_due():
             self.flush(wait=False)
+
+    # --- the "not saving" state -------------------------------------------------------------------
+
+    @property
+    def saving(self) -> bool:
+        """False while the store cannot be written (disk full, damaged file, ...): the run goes
+        on, and what is not yet written is kept in memory and tried again at each commit."""
+        return not self._failures
+
+    @property
+    def problem(self) -> str | None:
+        """One line for the user while not `saving` (where, what failed, what happens now);
+        None while writes succeed. The Playground shows it; the CLI prints it once."""
+        if not self._failures:
+            return None
+        what = "; ".join(dict.fromkeys(self._failures.values()))
+        return f"{what}. Not saving: training goes on, unsaved work is kept and retried"
+
+    def _failed(self, kind: str, error: str) -> None:
+        self.error = self._failures[kind] = error
+        if not self._reported and self.report is not None:
+            self._reported = True
+            try:
+                self.report(self.problem)
+            except Exception:  # a broken reporter must not stop the writer
+                pass
 
     def flush(self, status: str | None = None, message: str = "", wait: bool = True) -> bool:
         """Commit everything buffered (and a new status). With `wait`, returns when it is
@@ -283,10 +319,14 @@ class RunRecorder:
             try:
                 self._commit(self._backlog[0])
             except (sqlite3.Error, OSError) as err:  # busy too long, disk full: try again later
-                self.error = f"could not write run {self.run_id} to {self.store.path}: {err}"
+                from gan_viz.store.repair import describe_failure
+
+                self._failed("commit", describe_failure(self.store.path, self.run_id, err))
                 return
             except Exception as err:  # a batch that can never be written: do not block the rest
                 self.error = f"run {self.run_id}: dropped a batch that cannot be stored ({err!r})"
+            else:
+                self._failures.pop("commit", None)
             self._backlog.pop(0)
 
     def _commit(self, b: _Batch) -> None:

@@ -74,6 +74,10 @@ class RunStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             init_schema(self.connection())
         except (OSError, sqlite3.Error) as err:
+            from gan_viz.store.repair import StoreDamaged, is_damaged
+
+            if is_damaged(err):
+                raise StoreDamaged(self.path, err) from None
             raise ConfigError(
                 "run store", str(self.path), f"a writable SQLite file ({err})"
             ) from None

@@ -7,6 +7,7 @@ home page on what it teaches.
 import streamlit as st
 
 from gan_viz.ui import projector
+from gan_viz.ui.lessons import page as lessons
 
 st.set_page_config(page_title="gan-viz", page_icon="◐", layout="wide")
 
@@ -65,6 +66,7 @@ def home() -> None:
 
 
 pages = [st.Page(home, title="Home", icon=":material/home:", default=True)]
+pages += [st.Page(lessons.render, title="Lessons", icon=":material/school:", url_path="lessons")]
 pages += [st.Page(path, title=title, icon=icon) for path, title, icon, _ in PAGES]
 navigation = st.navigation(pages)
 projector.switch()  # one switch for every page, drawn on every run so it keeps its state

@@ -100,7 +100,8 @@ class RunSpec:
         try:
             cfg = cfg.replace(**self.overrides)
         except (TypeError, ValueError, AttributeError) as err:
-            raise ConfigError("run.overrides", self.overrides, f"RunConfig sections ({err})")
+            allowed = f"RunConfig sections ({err})"
+            raise ConfigError("run.overrides", self.overrides, allowed) from None
         every = max(1, self.iterations // self.frames)
         cfg = cfg.replace(
             seed=self.seed,

@@ -1,0 +1,104 @@
+"""A step's views drawn from its recording: the animated data view, the curves, the occupancy.
+
+The data view is the offline export's animation (gan_viz.export.animation.animation_figure),
+built from the recording's frames rebuilt as Snapshots, so the replay is the very picture the
+playground draws. Before the reveal only the start of the run is shown (the first 1/teaser of
+its frames, looping, and the curves up to there); after it, the whole run.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from gan_viz.export.animation import animation_figure
+from gan_viz.lessons.claims import metric_value
+from gan_viz.lessons.format import Lesson, Step
+from gan_viz.lessons.recording import Replay
+from gan_viz.plots import palette
+from gan_viz.plots.curves import curves_figure
+from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure
+from gan_viz.ui.lessons.replay_chart import figure_json, replay_chart
+
+DATA_HEIGHT = 480
+
+
+def x_window(replay: Replay) -> tuple[float, float]:
+    axis = replay.arrays["axis0"]
+    return float(axis[0]), float(axis[-1])
+
+
+def point_truth(replay: Replay, metric: str) -> float:
+    """The value a marker question predicts, read at the run's last frame."""
+    return metric_value(replay, metric, replay.n_frames - 1)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _animation(lesson_id: str, index: int, frames: int, projector: bool, mode: str) -> str:
+    from gan_viz.ui.lessons.page import _replay
+
+    replay = _replay(lesson_id, index)
+    snaps = [replay.snapshot(i) for i in range(frames)]
+    fig = animation_figure(snaps, "", projector=projector, height=DATA_HEIGHT)
+    if mode == "d_only":  # G is frozen: the clock is D's steps
+        for frame in fig.frames:
+            frame.layout.title.text = frame.layout.title.text.replace("iteration", "D step")
+        fig.layout.sliders[0].currentvalue.prefix = "D step "
+        fig.layout.title.text = fig.layout.title.text.replace("iteration", "D step")
+    return figure_json(fig)
+
+
+def _with_marker(text: str, x: float) -> str:
+    """The student's predicted x drawn over the run, a vertical line through the data view."""
+    fig = json.loads(text)
+    shapes = fig["layout"].setdefault("shapes", [])
+    shapes.append(
+        dict(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            line=dict(color=palette.EXTRA[0], width=3),  # reddish purple: the student's mark
+        )
+    )
+    return json.dumps(fig)
+
+
+def show(
+    lesson: Lesson,
+    index: int,
+    step: Step,
+    replay: Replay,
+    slot: dict,
+    projector: bool,
+    teaser: int,
+) -> None:
+    revealed = slot["revealed"]
+    frames = replay.n_frames if revealed else max(2, replay.n_frames // teaser)
+    if not revealed:
+        st.caption("The start of the run, on a loop: answer to see how it ends.")
+    if "data" in step.views:
+        text = _animation(lesson.id, index, frames, projector, step.run.mode)
+        q = step.question
+        if revealed and q is not None and q.kind == "point" and slot["answer"] is not None:
+            text = _with_marker(text, float(slot["answer"]))
+        height = json.loads(text)["layout"]["height"]
+        replay_chart(text, height, key=f"replay-{lesson.id}-{index}-{frames}", loop=not revealed)
+    columns = {k: v[:frames] for k, v in replay.columns.items()}
+    n_modes = None
+    if "mode_centres" in replay.arrays:
+        n_modes = len(replay.arrays["mode_centres"])
+    if "curves" in step.views:
+        fig = curves_figure(columns, projector=projector, n_modes=n_modes)
+        st.plotly_chart(fig, key=f"curves-{lesson.id}-{index}-{frames}")
+    if "occupancy" in step.views and n_modes:
+        occ = occupancy_arrays([replay.snapshot(i) for i in range(frames)])
+        if occ is not None:
+            st.plotly_chart(
+                occupancy_figure(occ, projector=projector),
+                key=f"occupancy-{lesson.id}-{index}-{frames}",
+            )

@@ -85,7 +85,7 @@ class RunSpec:
     preset: str
     seed: int
     iterations: int  # iterations of Algorithm 1 (d_only: D steps)
-    frames: int  # recorded frames over the run (plus the start)
+    frames: int  # recorded frames over the run (plus the start); divides iterations
     mode: str = "game"
     overrides: dict = field(default_factory=dict)
 
@@ -102,7 +102,7 @@ class RunSpec:
         except (TypeError, ValueError, AttributeError) as err:
             allowed = f"RunConfig sections ({err})"
             raise ConfigError("run.overrides", self.overrides, allowed) from None
-        every = max(1, self.iterations // self.frames)
+        every = self.iterations // self.frames
         cfg = cfg.replace(
             seed=self.seed,
             device="cpu",
@@ -230,8 +230,10 @@ def _run(table: Any, where: str) -> RunSpec:
     )
     if not 1 <= spec.iterations <= 100_000:
         raise ConfigError(f"{where}.iterations", spec.iterations, "1 to 100,000")
-    if not 2 <= spec.frames <= min(200, spec.iterations):
-        raise ConfigError(f"{where}.frames", spec.frames, "2 to 200, and at most the iterations")
+    if not 2 <= spec.frames <= 200 or spec.iterations % spec.frames:
+        raise ConfigError(
+            f"{where}.frames", spec.frames, "2 to 200, dividing the iterations exactly"
+        )
     try:
         spec.config()
     except ConfigError as err:

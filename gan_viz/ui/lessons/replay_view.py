@@ -40,7 +40,7 @@ def _animation(lesson_id: str, index: int, frames: int, projector: bool, mode: s
 
     replay = _replay(lesson_id, index)
     snaps = [replay.snapshot(i) for i in range(frames)]
-    fig = animation_figure(snaps, "", projector=projector, height=DATA_HEIGHT)
+    fig = animation_figure(snaps, "Replay", projector=projector, height=DATA_HEIGHT)
     if mode == "d_only":  # G is frozen: the clock is D's steps
         for frame in fig.frames:
             frame.layout.title.text = frame.layout.title.text.replace("iteration", "D step")

@@ -97,7 +97,7 @@ def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
         if first.mode_counts is not None:
             out["mode_counts"] = np.stack([s.mode_counts for s in snaps]).astype(np.int32)
             out["mode_centres"] = first.mode_centres.astype(np.float32)
-    names = sorted(columns)
+    names = sorted(set(columns) - {"seconds"})  # wall time: the one thing not deterministic
     out["metric_names"] = np.array(json.dumps(names))
     out["metrics"] = np.stack([np.asarray(columns[n], np.float64) for n in names], axis=1)
     return out

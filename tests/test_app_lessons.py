@@ -44,7 +44,7 @@ def test_step_3_link_answer_reveal_and_next_update_the_url():
     assert step.reveal in shown
     for a in step.question.answers:  # every answer explained, the student's marked
         assert a.why in shown
-    assert f"❌ **{wrong.text}** (your answer)" in shown
+    assert f":red[Wrong]: **{wrong.text}** (your answer)" in shown
     assert at.radio[0].disabled
     button(at, "Next →").click().run()
     assert at.query_params["step"] == "4" and at.query_params["lesson"] == "minimax"

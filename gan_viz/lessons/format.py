@@ -42,7 +42,8 @@ else:  # pragma: no cover - Python 3.10 reads TOML through the tomli backport
 
 LESSON_DIR = Path(__file__).parent
 VIEWS = ("data", "curves", "occupancy")
-QUESTION_KINDS = ("choice", "point")  # point: place a marker on the picture (1-D: an x value)
+# point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
+QUESTION_KINDS = ("choice", "point", "modes")
 RUN_MODES = ("game", "d_only")  # d_only: G frozen, D alone learns (k D steps per frame)
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
@@ -58,7 +59,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Question:
-    kind: str  # choice | point
+    kind: str  # choice | point | modes
     prompt: str
     answers: tuple[Answer, ...] = ()  # choice only
     # point: the quantity the marker predicts (a claim metric, e.g. "g_mean") and how near counts
@@ -194,6 +195,8 @@ def _question(table: Any, where: str) -> Question:
     prompt = r.get("prompt", str)
     if kind == "point":
         return Question(kind, prompt, (), r.get("target", str), r.get("tolerance", float))
+    if kind == "modes":  # the truth is the recording's: the modes G still makes at the end
+        return Question(kind, prompt)
     answers = []
     for i, a in enumerate(r.get("answers", list)):
         ar = _Reader(a, f"{where}.answers[{i + 1}]")

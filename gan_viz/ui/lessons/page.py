@@ -101,6 +101,16 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             disabled=slot["revealed"],
         )
         slot["answer"] = choice if choice is not None else slot["answer"]
+    elif q.kind == "modes":
+        labels = replay_view.mode_names(replay) if replay is not None else []
+        picked = st.multiselect(
+            "Modes G will still make (number and centre)",
+            labels,
+            default=slot["answer"] or [],
+            key=f"answer-{key}",
+            disabled=slot["revealed"],
+        )
+        slot["answer"] = picked if picked or slot["answer"] is None else slot["answer"]
     else:
         lo, hi = replay_view.x_window(replay) if replay is not None else (-5.0, 5.0)
         value = st.slider(
@@ -125,9 +135,21 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
     st.markdown(f"**What the run shows.** {step.reveal}")
     if q.kind == "choice":
         for a in q.answers:
-            mark = "✅" if a.correct else "❌"
+            mark = ":green[Right]" if a.correct else ":red[Wrong]"
             yours = " (your answer)" if a.text == slot["answer"] else ""
-            st.markdown(f"{mark} **{a.text}**{yours}: {a.why}")
+            st.markdown(f"{mark}: **{a.text}**{yours}. {a.why}")
+    elif q.kind == "modes" and slot["answer"] is not None and replay is not None:
+        alive = replay_view.modes_alive(replay)
+        picked = set(slot["answer"])
+        right = len(picked & set(alive)) + len(
+            set(replay_view.mode_names(replay)) - picked - set(alive)
+        )
+        st.markdown(
+            f"At the end G makes {len(alive)} of {len(replay_view.mode_names(replay))} modes: "
+            f"{', '.join(alive) or 'none'}. You picked {', '.join(sorted(picked)) or 'none'}: "
+            f"{right} of {len(replay_view.mode_names(replay))} modes called right. Your picks "
+            "are the purple circles on the picture."
+        )
     elif slot["answer"] is not None and replay is not None:
         actual = replay_view.point_truth(replay, q.target)
         near = abs(actual - slot["answer"]) <= q.tolerance

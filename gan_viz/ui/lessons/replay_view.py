@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import streamlit as st
 
 from gan_viz.export.animation import animation_figure
@@ -18,7 +19,7 @@ from gan_viz.lessons.format import Lesson, Step
 from gan_viz.lessons.recording import Replay
 from gan_viz.plots import palette
 from gan_viz.plots.curves import curves_figure
-from gan_viz.plots.occupancy import occupancy_arrays, occupancy_figure
+from gan_viz.plots.occupancy import mode_labels, occupancy_arrays, occupancy_figure
 from gan_viz.ui.lessons.replay_chart import figure_json, replay_chart
 
 DATA_HEIGHT = 480
@@ -32,6 +33,19 @@ def x_window(replay: Replay) -> tuple[float, float]:
 def point_truth(replay: Replay, metric: str) -> float:
     """The value a marker question predicts, read at the run's last frame."""
     return metric_value(replay, metric, replay.n_frames - 1)
+
+
+def mode_names(replay: Replay) -> list[str]:
+    """'1 (2.0, 0.0)', ...: the target's modes as the occupancy strip names them."""
+    centres = replay.arrays.get("mode_centres")
+    return [] if centres is None else mode_labels(centres, len(centres))
+
+
+def modes_alive(replay: Replay) -> list[str]:
+    """The modes G still makes at the run's end: at least one high-quality sample nearest each
+    (the recorded mode counts, VEEGAN / PacGAN's definition)."""
+    counts = replay.arrays["mode_counts"][-1]
+    return [name for name, c in zip(mode_names(replay), counts) if c > 0]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -68,6 +82,31 @@ def _with_marker(text: str, x: float) -> str:
     return json.dumps(fig)
 
 
+def _with_circles(text: str, replay: Replay, picked: list[str]) -> str:
+    """The student's picked modes drawn over the run: a circle round each picked centre, a
+    third of the way to the nearest other centre (big enough to see, never touching)."""
+    fig = json.loads(text)
+    shapes = fig["layout"].setdefault("shapes", [])
+    centres = np.asarray(replay.arrays["mode_centres"], float)
+    gaps = np.linalg.norm(centres[:, None] - centres[None], axis=-1)
+    radius = float(np.min(gaps[gaps > 0])) / 3
+    for name, (cx, cy) in zip(mode_names(replay), centres):
+        if name in picked:
+            shapes.append(
+                dict(
+                    type="circle",
+                    xref="x",
+                    yref="y",
+                    x0=cx - radius,
+                    x1=cx + radius,
+                    y0=cy - radius,
+                    y1=cy + radius,
+                    line=dict(color=palette.EXTRA[0], width=3),
+                )
+            )
+    return json.dumps(fig)
+
+
 def show(
     lesson: Lesson,
     index: int,
@@ -84,8 +123,11 @@ def show(
     if "data" in step.views:
         text = _animation(lesson.id, index, frames, projector, step.run.mode)
         q = step.question
-        if revealed and q is not None and q.kind == "point" and slot["answer"] is not None:
-            text = _with_marker(text, float(slot["answer"]))
+        if revealed and q is not None and slot["answer"] is not None:
+            if q.kind == "point":
+                text = _with_marker(text, float(slot["answer"]))
+            elif q.kind == "modes":
+                text = _with_circles(text, replay, list(slot["answer"]))
         height = json.loads(text)["layout"]["height"]
         replay_chart(text, height, key=f"replay-{lesson.id}-{index}-{frames}", loop=not revealed)
     columns = {k: v[:frames] for k, v in replay.columns.items()}

@@ -164,3 +164,18 @@ def test_links_open_the_step_they_name_or_step_1_with_a_notice():
     ]:
         place = read_place(params, every)
         assert place.step == 1 and says in place.notice and "\n" not in place.notice
+
+
+def test_cli_checks_the_shipped_lesson_and_refuses_an_unknown_one(capsys):
+    from gan_viz.cli import main
+
+    assert main(["lessons", "check", "minimax"]) == 0
+    out = capsys.readouterr().out
+    claims = sum(len(s.claims) for s in lessons()["minimax"].steps)
+    assert out.count(" ok ") == claims and "FAIL" not in out
+    assert "recordings:" in out and "MB" in out
+    assert main(["lessons", "record", "nope"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gan-viz lessons: lesson: got 'nope'") and "\n" not in err
+    assert main(["lessons", "record", "minimax", "--step", "9"]) == 2
+    assert "--step" in capsys.readouterr().err

@@ -9,6 +9,8 @@ its frames, looping, and the curves up to there); after it, the whole run.
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import streamlit as st
@@ -48,11 +50,17 @@ def modes_alive(replay: Replay) -> list[str]:
     return [name for name, c in zip(mode_names(replay), counts) if c > 0]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _animation(lesson_id: str, index: int, frames: int, projector: bool, mode: str) -> str:
-    from gan_viz.ui.lessons.page import _replay
+# Built animations, by (lesson, step, frames, projector): shared by every session, as the
+# recordings are. A step's full replay takes seconds to build (2-D: ~60 frames of heat map,
+# samples and arrows), so it is started in the background the moment the step opens, while
+# the student reads and answers; the reveal then finds it built.
+_BUILDS: dict[tuple, Future] = {}
+_BUILDS_LOCK = threading.Lock()
+_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gan-viz-lesson-build")
+MAX_BUILDS = 64
 
-    replay = _replay(lesson_id, index)
+
+def _build(replay: Replay, frames: int, projector: bool, mode: str) -> str:
     snaps = [replay.snapshot(i) for i in range(frames)]
     fig = animation_figure(snaps, "Replay", projector=projector, height=DATA_HEIGHT)
     if mode == "d_only":  # G is frozen: the clock is D's steps
@@ -61,6 +69,40 @@ def _animation(lesson_id: str, index: int, frames: int, projector: bool, mode: s
         fig.layout.sliders[0].currentvalue.prefix = "D step "
         fig.layout.title.text = fig.layout.title.text.replace("iteration", "D step")
     return figure_json(fig)
+
+
+def _animation_future(key: tuple, replay: Replay, mode: str) -> Future:
+    with _BUILDS_LOCK:
+        future = _BUILDS.get(key)
+        if future is None or (future.done() and future.exception() is not None):
+            if len(_BUILDS) >= MAX_BUILDS:
+                _BUILDS.pop(next(iter(_BUILDS)))
+            future = _BUILDER.submit(_build, replay, key[2], key[3], mode)
+            _BUILDS[key] = future
+        return future
+
+
+def _animation(lesson_id: str, index: int, replay: Replay, frames: int, projector: bool, mode: str):
+    """The animation's JSON: built already, waited for if a background build is under way, or
+    built here, in the page's own thread (the teaser must not queue behind a prebuild)."""
+    key = (lesson_id, index, frames, projector)
+    with _BUILDS_LOCK:
+        future = _BUILDS.get(key)
+    if future is not None and not (future.done() and future.exception() is not None):
+        return future.result()
+    text = _build(replay, frames, projector, mode)
+    done: Future = Future()
+    done.set_result(text)
+    with _BUILDS_LOCK:
+        if len(_BUILDS) >= MAX_BUILDS:
+            _BUILDS.pop(next(iter(_BUILDS)))
+        _BUILDS[key] = done
+    return text
+
+
+def prebuild(lesson_id: str, index: int, replay: Replay, projector: bool, mode: str) -> None:
+    """Start building the full replay in the background (the reveal will need it)."""
+    _animation_future((lesson_id, index, replay.n_frames, projector), replay, mode)
 
 
 def _with_marker(text: str, x: float) -> str:
@@ -121,7 +163,9 @@ def show(
     if not revealed:
         st.caption("The start of the run, on a loop: answer to see how it ends.")
     if "data" in step.views:
-        text = _animation(lesson.id, index, frames, projector, step.run.mode)
+        text = _animation(lesson.id, index, replay, frames, projector, step.run.mode)
+        if not revealed:
+            prebuild(lesson.id, index, replay, projector, step.run.mode)
         q = step.question
         if revealed and q is not None and slot["answer"] is not None:
             if q.kind == "point":

@@ -60,10 +60,24 @@ POINT_QUESTIONS = [
     for lid, i in STEPS
     if (q := LESSONS[lid].steps[i].question) is not None and q.kind == "point"
 ]
+MODES_QUESTIONS = [
+    (lid, i)
+    for lid, i in STEPS
+    if (q := LESSONS[lid].steps[i].question) is not None and q.kind == "modes"
+]
 
 
 def test_every_lesson_asks_at_least_one_question_on_the_picture():
-    assert {lid for lid, _ in POINT_QUESTIONS} == set(LESSONS)
+    assert {lid for lid, _ in POINT_QUESTIONS + MODES_QUESTIONS} == set(LESSONS)
+
+
+@pytest.mark.parametrize("lesson_id,index", MODES_QUESTIONS)
+def test_modes_questions_are_asked_on_runs_that_count_modes(lesson_id, index):
+    replay = load_replay(LESSONS[lesson_id], index)
+    counts = replay.arrays["mode_counts"]
+    assert counts.shape == (replay.n_frames, len(replay.arrays["mode_centres"]))
+    # The reveal's truth (modes with a high-quality sample) is the recorded modes metric.
+    assert np.sum(counts[-1] > 0) == replay.columns["modes"][-1]
 
 
 @pytest.mark.parametrize("lesson_id,index", POINT_QUESTIONS)

@@ -1,28 +1,32 @@
 """A step's views drawn from its recording: the animated data view, the curves, the occupancy.
 
-The data view is the offline export's animation (gan_viz.export.animation.animation_figure),
-built from the recording's frames rebuilt as Snapshots, so the replay is the very picture the
-playground draws. Before the reveal only the start of the run is shown (the first 1/teaser of
-its frames, looping, and the curves up to there); after it, the whole run.
+The data view is an animation like the offline export's (gan_viz.export.animation: its play
+button and slider), each frame the playground's own view (spec_1d / spec_2d) of the
+recording's frame rebuilt as a Snapshot, so the replay is the very picture the playground
+draws. Before the reveal only the start of the run is shown (the first 1/teaser of its
+frames, looping, and the curves up to there); after it, the whole run.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
+import plotly.io
 import streamlit as st
+from _plotly_utils.utils import convert_to_base64
 
-from gan_viz.export.animation import animation_figure
+from gan_viz.export.animation import SLIDER_ROOM
 from gan_viz.lessons.claims import metric_value
 from gan_viz.lessons.format import Lesson, Step
 from gan_viz.lessons.recording import Replay
 from gan_viz.plots import palette
 from gan_viz.plots.curves import curves_figure
 from gan_viz.plots.occupancy import mode_labels, occupancy_arrays, occupancy_figure
-from gan_viz.ui.lessons.replay_chart import figure_json, replay_chart
+from gan_viz.plots.view1d import spec_1d
+from gan_viz.plots.view2d import spec_2d
+from gan_viz.ui.lessons.replay_chart import FRAME_MS, replay_chart
 
 DATA_HEIGHT = 480
 
@@ -50,59 +54,94 @@ def modes_alive(replay: Replay) -> list[str]:
     return [name for name, c in zip(mode_names(replay), counts) if c > 0]
 
 
-# Built animations, by (lesson, step, frames, projector): shared by every session, as the
-# recordings are. A step's full replay takes seconds to build (2-D: ~60 frames of heat map,
-# samples and arrows), so it is started in the background the moment the step opens, while
-# the student reads and answers; the reveal then finds it built.
-_BUILDS: dict[tuple, Future] = {}
-_BUILDS_LOCK = threading.Lock()
-_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gan-viz-lesson-build")
-MAX_BUILDS = 64
+# Built replays (JSON), by (lesson, step, frames, projector): shared by every session, as the
+# recordings are; a few MB each at most, 64 at most.
+_BUILT: dict[tuple, str] = {}
+_BUILT_LOCK = threading.Lock()
+MAX_BUILT = 64
 
 
 def _build(replay: Replay, frames: int, projector: bool, mode: str) -> str:
-    snaps = [replay.snapshot(i) for i in range(frames)]
-    fig = animation_figure(snaps, "Replay", projector=projector, height=DATA_HEIGHT)
-    if mode == "d_only":  # G is frozen: the clock is D's steps
-        for frame in fig.frames:
-            frame.layout.title.text = frame.layout.title.text.replace("iteration", "D step")
-        fig.layout.sliders[0].currentvalue.prefix = "D step "
-        fig.layout.title.text = fig.layout.title.text.replace("iteration", "D step")
-    return figure_json(fig)
-
-
-def _animation_future(key: tuple, replay: Replay, mode: str) -> Future:
-    with _BUILDS_LOCK:
-        future = _BUILDS.get(key)
-        if future is None or (future.done() and future.exception() is not None):
-            if len(_BUILDS) >= MAX_BUILDS:
-                _BUILDS.pop(next(iter(_BUILDS)))
-            future = _BUILDER.submit(_build, replay, key[2], key[3], mode)
-            _BUILDS[key] = future
-        return future
+    """The replay as plotly JSON: the first frame's view, every frame's traces, and the export's
+    play/pause buttons and iteration slider (gan_viz.export.animation). The views are the
+    playground's own plain-dict builders (spec_1d / spec_2d, the live feed's): graph objects
+    took ~90 ms a frame to validate, these a few, so a step's replay builds in well under a
+    second and no build thread competes with the server for the interpreter."""
+    clock = "D step" if mode == "d_only" else "iteration"  # G frozen: the clock is D's steps
+    specs = []
+    for i in range(frames):
+        snap = replay.snapshot(i)
+        js = snap.metrics.get("js")
+        title = f"{clock} {snap.step:,}" + ("" if js is None else f" · JS = {js:.3f} nats")
+        build = spec_1d if snap.dim == 1 else spec_2d
+        spec = build(snap, projector=projector, height=DATA_HEIGHT, title=title)
+        convert_to_base64(spec["data"])  # numpy arrays -> typed arrays, as the live feed
+        specs.append((snap.step, spec))
+    first = specs[0][1]
+    layout = dict(first["layout"])
+    redraw = dict(
+        frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0)
+    )
+    play = dict(
+        frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True, transition=dict(duration=0)
+    )
+    layout.update(
+        height=DATA_HEIGHT + SLIDER_ROOM,
+        margin={**layout.get("margin", {}), "b": SLIDER_ROOM},
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=0.0,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=50, r=10),
+                showactive=False,
+                buttons=[
+                    dict(label="▶ Play", method="animate", args=[None, play]),
+                    dict(label="❚❚ Pause", method="animate", args=[[None], redraw]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=0,
+                x=0.22,
+                len=0.78,
+                y=0.0,
+                yanchor="top",
+                pad=dict(t=40),
+                currentvalue=dict(prefix=f"{clock} ", visible=True),
+                steps=[
+                    dict(method="animate", label=f"{step:,}", args=[[str(i)], redraw])
+                    for i, (step, _) in enumerate(specs)
+                ],
+            )
+        ],
+    )
+    figure = dict(
+        data=first["data"],
+        layout=layout,
+        frames=[
+            dict(name=str(i), data=spec["data"], layout=dict(title=spec["layout"]["title"]))
+            for i, (_, spec) in enumerate(specs)
+        ],
+    )
+    return plotly.io.to_json(figure, validate=False)
 
 
 def _animation(lesson_id: str, index: int, replay: Replay, frames: int, projector: bool, mode: str):
-    """The animation's JSON: built already, waited for if a background build is under way, or
-    built here, in the page's own thread (the teaser must not queue behind a prebuild)."""
     key = (lesson_id, index, frames, projector)
-    with _BUILDS_LOCK:
-        future = _BUILDS.get(key)
-    if future is not None and not (future.done() and future.exception() is not None):
-        return future.result()
-    text = _build(replay, frames, projector, mode)
-    done: Future = Future()
-    done.set_result(text)
-    with _BUILDS_LOCK:
-        if len(_BUILDS) >= MAX_BUILDS:
-            _BUILDS.pop(next(iter(_BUILDS)))
-        _BUILDS[key] = done
+    with _BUILT_LOCK:
+        text = _BUILT.get(key)
+    if text is None:
+        text = _build(replay, frames, projector, mode)
+        with _BUILT_LOCK:
+            if len(_BUILT) >= MAX_BUILT:
+                _BUILT.pop(next(iter(_BUILT)))
+            _BUILT[key] = text
     return text
-
-
-def prebuild(lesson_id: str, index: int, replay: Replay, projector: bool, mode: str) -> None:
-    """Start building the full replay in the background (the reveal will need it)."""
-    _animation_future((lesson_id, index, replay.n_frames, projector), replay, mode)
 
 
 def _with_marker(text: str, x: float) -> str:
@@ -164,8 +203,6 @@ def show(
         st.caption("The start of the run, on a loop: answer to see how it ends.")
     if "data" in step.views:
         text = _animation(lesson.id, index, replay, frames, projector, step.run.mode)
-        if not revealed:
-            prebuild(lesson.id, index, replay, projector, step.run.mode)
         q = step.question
         if revealed and q is not None and slot["answer"] is not None:
             if q.kind == "point":

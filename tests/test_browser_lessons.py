@@ -88,7 +88,7 @@ def test_lesson_link_plays_at_once_and_next_updates_the_url(server, browser):
     button(page, "Reveal").click()
     page.get_by_text("What the run shows.").wait_for()
     page.get_by_text("(your answer)").wait_for()
-    # The whole run now plays: its frames go beyond the teaser's quarter (20 of 80).
+    # The whole run now plays: its frames go beyond the teaser's first 3 (of 81).
     wait_until(lambda: int(replay_frame(page) or 0) > 20, 30, "the full replay", page)
     shot(page, "lessons-step3-revealed")
 

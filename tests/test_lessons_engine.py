@@ -87,6 +87,7 @@ def test_a_lesson_parses_into_its_steps_with_a_validated_config():
         ("eval_samples = 500", "eval_samplez = 500", "run.overrides"),
         ('reveal = "It moved."', 'reveal = "It moved."\ncolour = "red"', "colour"),
         ('title = "Tiny"', 'title = "Tiny', "TOML"),
+        ('reveal = "It moved."', 'reveal = "It moved."\nteaser_frames = 9', "teaser_frames"),
     ],
 )
 def test_a_malformed_lesson_is_refused_in_one_line_naming_the_field(old, new, field):

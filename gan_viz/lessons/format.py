@@ -134,6 +134,9 @@ class Step:
     question: Question | None = None
     claims: tuple[Claim, ...] = ()
     source: str = ""
+    # Frames played (on a loop) before the reveal: the very start of the run, so the picture
+    # moves without giving the answer away (fig1's p_g is on the data by iteration 140).
+    teaser_frames: int = 3
 
 
 @dataclass(frozen=True)
@@ -247,7 +250,18 @@ def _run(table: Any, where: str) -> RunSpec:
 def _step(table: Any, where: str) -> Step:
     r = _Reader(table, where)
     r.unknown(
-        {"title", "text", "formula", "views", "run", "reveal", "question", "claims", "source"}
+        {
+            "title",
+            "text",
+            "formula",
+            "views",
+            "run",
+            "reveal",
+            "question",
+            "claims",
+            "source",
+            "teaser_frames",
+        }
     )
     text = r.get("text", list)
     if not 2 <= len(text) <= 5 or not all(isinstance(s, str) and s.strip() for s in text):
@@ -257,18 +271,23 @@ def _step(table: Any, where: str) -> Step:
     if not views or bad:
         raise ConfigError(f"{where}.views", bad or views, f"one or more of {', '.join(VIEWS)}")
     question = r.table.get("question")
+    run = _run(r.get("run", dict), f"{where}.run")
+    teaser = r.get("teaser_frames", int, 3)
+    if not 2 <= teaser <= run.frames:
+        raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
     return Step(
         title=r.get("title", str),
         text=tuple(text),
         formula=r.get("formula", str),
         views=tuple(views),
-        run=_run(r.get("run", dict), f"{where}.run"),
+        run=run,
         reveal=r.get("reveal", str),
         question=None if question is None else _question(question, f"{where}.question"),
         claims=tuple(
             _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
         ),
         source=r.get("source", str, ""),
+        teaser_frames=teaser,
     )
 
 

@@ -17,8 +17,6 @@ from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
 from gan_viz.ui import projector
 from gan_viz.ui.lessons import replay_view
 
-TEASER_SHARE = 4  # before the reveal, the first 1/TEASER_SHARE of the frames play
-
 
 @st.cache_resource(show_spinner=False)
 def _lessons() -> dict[str, Lesson]:
@@ -81,7 +79,7 @@ def render() -> None:
         st.warning(f"No replay for this step: {err}.")
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if replay is not None:
-        replay_view.show(lesson, index, step, replay, slot, projector.on(), TEASER_SHARE)
+        replay_view.show(lesson, index, step, replay, slot, projector.on())
     _navigation(lesson, place.step)
 
 

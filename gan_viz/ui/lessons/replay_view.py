@@ -3,8 +3,8 @@
 The data view is an animation like the offline export's (gan_viz.export.animation: its play
 button and slider), each frame the playground's own view (spec_1d / spec_2d) of the
 recording's frame rebuilt as a Snapshot, so the replay is the very picture the playground
-draws. Before the reveal only the start of the run is shown (the first 1/teaser of its
-frames, looping, and the curves up to there); after it, the whole run.
+draws. Before the reveal only the start of the run is shown (the step's first few frames,
+looping, and the curves up to there); after it, the whole run.
 """
 
 from __future__ import annotations
@@ -195,10 +195,9 @@ def show(
     replay: Replay,
     slot: dict,
     projector: bool,
-    teaser: int,
 ) -> None:
     revealed = slot["revealed"]
-    frames = replay.n_frames if revealed else max(2, replay.n_frames // teaser)
+    frames = replay.n_frames if revealed else min(step.teaser_frames, replay.n_frames)
     if not revealed:
         st.caption("The start of the run, on a loop: answer to see how it ends.")
     if "data" in step.views:

@@ -80,3 +80,21 @@ def test_a_bad_link_gives_one_notice_and_opens_step_1(params, notice):
     assert len(at.info) == 1 and notice in at.info[0].value
     assert at.subheader[0].value.startswith("Step 1 of")
     assert at.query_params["step"] == "1"
+
+
+def test_a_modes_question_names_the_modes_the_run_ends_on():
+    from gan_viz.lessons.recording import load_replay
+    from gan_viz.ui.lessons.replay_view import mode_names, modes_alive
+
+    replay = load_replay(lessons()["collapse"], 0)
+    alive = modes_alive(replay)
+    assert len(alive) == replay.columns["modes"][-1] == 2
+    at = open_page(lesson="collapse", step="1")
+    names = mode_names(replay)
+    assert at.multiselect[0].options == names
+    at.multiselect[0].set_value([alive[0], next(n for n in names if n not in alive)]).run()
+    button(at, "Reveal").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    # One survivor picked, one empty mode picked: 6 of 8 called right (1 + the 5 left empty).
+    assert f"At the end G makes 2 of 8 modes: {', '.join(alive)}." in shown
+    assert "6 of 8 modes called right" in shown

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "presets": ("gan_viz.cli.listing", "list the named presets"),
     "sweep": ("gan_viz.cli.sweep", "run configurations x seeds; table of modes, HQ, reverse KL"),
     "theory": ("gan_viz.cli.theory", "run the theory lab's experiments and print a JSON report"),
+    "lessons": ("gan_viz.cli.lessons", "list, record and check the lessons' recorded runs"),
     "runs": ("gan_viz.cli.runs", "list, show, export, import, tag, delete and resume stored runs"),
 }
 

@@ -14,8 +14,16 @@ import streamlit as st
 
 from gan_viz.ui.common import projector
 
-# (URL path, title in the menu, icon, what it teaches): the playground first.
+# (URL path, title in the menu, icon, what it teaches): the lessons first.
 PAGES = [
+    (
+        "lessons",
+        "Lessons",
+        ":material/school:",
+        "a guided class through the GAN paper and mode collapse: each step asks you to predict "
+        "what the run will do, then replays it the moment it opens, no training needed, and a "
+        "link carries the step to a class.",
+    ),
     (
         "playground",
         "Playground",

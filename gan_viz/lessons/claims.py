@@ -1,0 +1,76 @@
+"""A lesson's claims, checked on its recordings: a lesson never says what its run does not show.
+
+A claim names a metric, a moment and a bound (`js at end < 0.05`). The metrics are the run's own
+metric rows (js, kl, rkl, v, c, d_real, d_fake, loss_d, loss_g, grad_d, grad_g, modes, hq, ...;
+see gan_viz.toy) and a few read off the recorded picture (1-D runs only):
+
+- d_gap: how far D is from the optimal D* = p_data / (p_data + p_g) (Goodfellow et al. 2014,
+  Prop. 1), the mean of |D(x) - D*(x)| weighted by (p_data + p_g) / 2: where either law has mass;
+- d_half: how far D is from 1/2 where the data are, the mean of |D(x) - 1/2| weighted by p_data
+  (Theorem 1: at the game's optimum D = 1/2 everywhere);
+- g_mean: the mean of p_g, sum x p_g(x) / sum p_g(x) on the grid;
+
+and a few read off the metric rows (any run):
+
+- v_gap: C(G) - V(G, D), how far the learned D's value is below the best D's (Theorem 1:
+  C(G) = max_D V = -log 4 + 2 JSD, so V <= C(G) up to sampling error);
+- v_log4: |V(G, D) + log 4|, the distance of the value from its equilibrium -log 4;
+- d_diff: |D(real) - D(fake)|, the gap between D's mean verdicts on each side.
+
+The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from gan_viz.lessons.format import Claim
+from gan_viz.lessons.recording import Replay
+
+OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+PICTURE_METRICS = ("d_gap", "d_half", "g_mean")
+ROW_METRICS = {
+    "v_gap": lambda row: row["c"] - row["v"],
+    "v_log4": lambda row: abs(row["v"] + np.log(4.0)),
+    "d_diff": lambda row: abs(row["d_real"] - row["d_fake"]),
+}
+
+
+def frame_at(replay: Replay, at: str | int) -> int:
+    if at == "start":
+        return 0
+    if at == "end":
+        return replay.n_frames - 1
+    return int(np.argmin(np.abs(replay.iterations - int(at))))
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    keep = np.isfinite(values) & (weights > 0)
+    return float(np.sum(values[keep] * weights[keep]) / np.sum(weights[keep]))
+
+
+def metric_value(replay: Replay, metric: str, frame: int) -> float:
+    """The value of `metric` at frame `frame`; KeyError naming what exists if it is unknown."""
+    if metric in PICTURE_METRICS:
+        if replay.dim != 1:
+            raise KeyError(f"{metric} is defined on 1-D runs only")
+        snap = replay.snapshot(frame)
+        if metric == "d_gap":
+            return _weighted_mean(np.abs(snap.d - snap.d_star), snap.p_data + snap.p_g)
+        if metric == "d_half":
+            return _weighted_mean(np.abs(snap.d - 0.5), snap.p_data)
+        return _weighted_mean(snap.axes[0], snap.p_g)
+    if metric in ROW_METRICS:
+        return float(ROW_METRICS[metric]({k: v[frame] for k, v in replay.columns.items()}))
+    if metric not in replay.columns:
+        known = ", ".join(sorted(replay.columns) + list(PICTURE_METRICS) + list(ROW_METRICS))
+        raise KeyError(f"no metric {metric!r}; known: {known}")
+    return float(replay.columns[metric][frame])
+
+
+def check(replay: Replay, claim: Claim) -> tuple[bool, float]:
+    """Whether the claim holds on the recording, and the value it read."""
+    value = metric_value(replay, claim.metric, frame_at(replay, claim.at))
+    return bool(np.isfinite(value) and OPS[claim.op](value, claim.value)), value

@@ -1,0 +1,329 @@
+"""A lesson as data: a TOML file parsed into frozen dataclasses, checked as it is read.
+
+A lesson is an ordered list of steps. Each step tells one idea in a few plain sentences around
+one formula, shows a recorded run (its settings: a preset of gan_viz.presets, overrides and a
+seed), asks a question before the run is revealed, and makes claims about the run that a test
+checks against the recording (gan_viz.lessons.claims). The file layout, one table per step:
+
+    id = "minimax"
+    title = "The minimax game"
+    source = "Goodfellow et al. 2014"
+
+    [[steps]]
+    title = "..."
+    text = ["sentence", "sentence"]          # 2 to 5
+    formula = 'V(G, D) = ...'                # LaTeX, drawn by st.latex
+    views = ["data", "curves"]               # data (1-D/2-D view), curves, occupancy
+    reveal = "what the run showed"
+    run = { preset = "fig1", seed = 0, iterations = 1500, frames = 80 }
+    run.overrides = { optim = { d_steps = 5 } }   # RunConfig.replace sections
+    question = { kind = "choice", prompt = "...", answers = [
+        { text = "...", correct = true, why = "..." }, ... ] }
+    claims = [ { metric = "js", at = "end", op = "<", value = 0.05 } ]
+
+A malformed file is refused with one ConfigError naming the file, the step and the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gan_viz.config import RunConfig
+from gan_viz.errors import ConfigError
+from gan_viz.validation import validate
+
+LESSON_DIR = Path(__file__).parent
+VIEWS = ("data", "curves", "occupancy")
+# point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
+QUESTION_KINDS = ("choice", "point", "modes")
+RUN_MODES = ("game", "d_only")  # d_only: G frozen, D alone learns (k D steps per frame)
+CLAIM_OPS = ("<", "<=", ">", ">=")
+MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
+RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    correct: bool
+    why: str  # shown after the reveal: why this answer is right or wrong
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: str  # choice | point | modes
+    prompt: str
+    answers: tuple[Answer, ...] = ()  # choice only
+    # point: the quantity the marker predicts (a claim metric, e.g. "g_mean") and how near counts
+    target: str = ""
+    tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A check on the recording: `metric` at `at` ("start", "end" or an iteration) `op` value."""
+
+    metric: str
+    op: str
+    value: float
+    at: str | int = "end"
+
+    def describe(self) -> str:
+        where = self.at if isinstance(self.at, str) else f"iteration {self.at}"
+        return f"{self.metric} at {where} {self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    preset: str
+    seed: int
+    iterations: int  # iterations of Algorithm 1 (d_only: D steps)
+    frames: int  # recorded frames over the run (plus the start); divides iterations
+    mode: str = "game"
+    overrides: dict = field(default_factory=dict)
+
+    def config(self) -> RunConfig:
+        """The run's full settings: the preset with the overrides and seed, on the CPU (so a
+        recording is the same on every machine), recording a frame every iterations/frames."""
+        from gan_viz.presets import PRESETS
+
+        if self.preset not in PRESETS:
+            raise ConfigError("run.preset", self.preset, ", ".join(PRESETS))
+        cfg = PRESETS[self.preset].config
+        try:
+            cfg = cfg.replace(**self.overrides)
+        except (TypeError, ValueError, AttributeError) as err:
+            allowed = f"RunConfig sections ({err})"
+            raise ConfigError("run.overrides", self.overrides, allowed) from None
+        every = self.iterations // self.frames
+        cfg = cfg.replace(
+            seed=self.seed,
+            device="cpu",
+            cadence={"record_every": every, "snapshot_every": 0, "max_snapshots": 100_000},
+        )
+        return validate(cfg)
+
+    def config_hash(self) -> str:
+        """What a recording must match: the resolved settings, the length, the mode, the format."""
+        data = {
+            "config": self.config().to_dict(),
+            "iterations": self.iterations,
+            "frames": self.frames,
+            "mode": self.mode,
+            "format": RECORDING_FORMAT,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    text: tuple[str, ...]
+    formula: str
+    views: tuple[str, ...]
+    run: RunSpec
+    reveal: str
+    question: Question | None = None
+    claims: tuple[Claim, ...] = ()
+    source: str = ""
+    # Frames played (on a loop) before the reveal: the very start of the run, so the picture
+    # moves without giving the answer away (fig1's p_g is on the data by iteration 140).
+    teaser_frames: int = 3
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    source: str
+    steps: tuple[Step, ...]
+    summary: str = ""
+
+    def recording_name(self, index: int) -> str:
+        """File name of step `index`'s recording (0-based), e.g. minimax-03.npz."""
+        return f"{self.id}-{index + 1:02d}.npz"
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one table, naming the place of any bad field in its error."""
+
+    def __init__(self, table: Any, where: str):
+        if not isinstance(table, dict):
+            raise ConfigError(where, type(table).__name__, "a table")
+        self.table, self.where = table, where
+
+    def get(self, key: str, kind: type | tuple, default: Any = ..., allowed: str = "") -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise ConfigError(f"{self.where}.{key}", "nothing", allowed or "a value (required)")
+            return default
+        value = self.table[key]
+        ok = isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, float))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise ConfigError(f"{self.where}.{key}", value, allowed or f"a {names}")
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], default: Any = ...) -> str:
+        value = self.get(key, str, default, allowed=", ".join(options))
+        if value not in options:
+            raise ConfigError(f"{self.where}.{key}", value, ", ".join(options))
+        return value
+
+    def unknown(self, known: set[str]) -> None:
+        extra = sorted(set(self.table) - known)
+        if extra:
+            raise ConfigError(
+                f"{self.where}.{extra[0]}", "an unknown field", ", ".join(sorted(known))
+            )
+
+
+def _question(table: Any, where: str) -> Question:
+    r = _Reader(table, where)
+    r.unknown({"kind", "prompt", "answers", "target", "tolerance"})
+    kind = r.choice("kind", QUESTION_KINDS)
+    prompt = r.get("prompt", str)
+    if kind == "point":
+        return Question(kind, prompt, (), r.get("target", str), r.get("tolerance", float))
+    if kind == "modes":  # the truth is the recording's: the modes G still makes at the end
+        return Question(kind, prompt)
+    answers = []
+    for i, a in enumerate(r.get("answers", list)):
+        ar = _Reader(a, f"{where}.answers[{i + 1}]")
+        ar.unknown({"text", "correct", "why"})
+        answers.append(
+            Answer(ar.get("text", str), ar.get("correct", bool, False), ar.get("why", str))
+        )
+    if len(answers) < 2 or sum(a.correct for a in answers) != 1:
+        raise ConfigError(
+            f"{where}.answers", len(answers), "2 or more answers, exactly one correct"
+        )
+    return Question(kind, prompt, tuple(answers))
+
+
+def _claim(table: Any, where: str) -> Claim:
+    r = _Reader(table, where)
+    r.unknown({"metric", "at", "op", "value"})
+    at = r.get("at", (str, int), "end")
+    if isinstance(at, str) and at not in ("start", "end"):
+        raise ConfigError(f"{where}.at", at, "start, end or an iteration")
+    return Claim(r.get("metric", str), r.choice("op", CLAIM_OPS), r.get("value", float), at)
+
+
+def _run(table: Any, where: str) -> RunSpec:
+    r = _Reader(table, where)
+    r.unknown({"preset", "seed", "iterations", "frames", "mode", "overrides"})
+    spec = RunSpec(
+        preset=r.get("preset", str),
+        seed=r.get("seed", int),
+        iterations=r.get("iterations", int),
+        frames=r.get("frames", int, 80),
+        mode=r.choice("mode", RUN_MODES, "game"),
+        overrides=r.get("overrides", dict, {}),
+    )
+    if not 1 <= spec.iterations <= 100_000:
+        raise ConfigError(f"{where}.iterations", spec.iterations, "1 to 100,000")
+    if not 2 <= spec.frames <= 200 or spec.iterations % spec.frames:
+        raise ConfigError(
+            f"{where}.frames", spec.frames, "2 to 200, dividing the iterations exactly"
+        )
+    try:
+        spec.config()
+    except ConfigError as err:
+        raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
+    return spec
+
+
+def _step(table: Any, where: str) -> Step:
+    r = _Reader(table, where)
+    r.unknown(
+        {
+            "title",
+            "text",
+            "formula",
+            "views",
+            "run",
+            "reveal",
+            "question",
+            "claims",
+            "source",
+            "teaser_frames",
+        }
+    )
+    text = r.get("text", list)
+    if not 2 <= len(text) <= 5 or not all(isinstance(s, str) and s.strip() for s in text):
+        raise ConfigError(f"{where}.text", len(text), "2 to 5 sentences (non-empty strings)")
+    views = r.get("views", list)
+    bad = [v for v in views if v not in VIEWS]
+    if not views or bad:
+        raise ConfigError(f"{where}.views", bad or views, f"one or more of {', '.join(VIEWS)}")
+    question = r.table.get("question")
+    run = _run(r.get("run", dict), f"{where}.run")
+    teaser = r.get("teaser_frames", int, 3)
+    if not 2 <= teaser <= run.frames:
+        raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
+    return Step(
+        title=r.get("title", str),
+        text=tuple(text),
+        formula=r.get("formula", str),
+        views=tuple(views),
+        run=run,
+        reveal=r.get("reveal", str),
+        question=None if question is None else _question(question, f"{where}.question"),
+        claims=tuple(
+            _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
+        ),
+        source=r.get("source", str, ""),
+        teaser_frames=teaser,
+    )
+
+
+def parse_lesson(text: str, name: str = "lesson") -> Lesson:
+    """A lesson from TOML text; ConfigError (one line, naming the field) if anything is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(name, "text that is not TOML", f"valid TOML ({err})") from None
+    r = _Reader(data, name)
+    r.unknown({"id", "title", "source", "summary", "steps"})
+    steps = r.get("steps", list)
+    if not steps:
+        raise ConfigError(f"{name}.steps", 0, "at least one step")
+    return Lesson(
+        id=r.get("id", str),
+        title=r.get("title", str),
+        source=r.get("source", str),
+        summary=r.get("summary", str, ""),
+        steps=tuple(_step(s, f"{name} step {i + 1}") for i, s in enumerate(steps)),
+    )
+
+
+def load_lesson(path: str | Path) -> Lesson:
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ConfigError(
+            path.name, f"{size:,} bytes", f"a lesson file of at most {MAX_FILE_BYTES:,}"
+        )
+    return parse_lesson(path.read_text(encoding="utf-8"), path.name)
+
+
+def lessons(folder: Path = LESSON_DIR) -> dict[str, Lesson]:
+    """Every lesson shipped, by id, in the order of their file names (01-minimax.toml, ...)."""
+    out: dict[str, Lesson] = {}
+    for path in sorted(folder.glob("*.toml")):
+        lesson = load_lesson(path)
+        if lesson.id in out:
+            raise ConfigError(path.name, lesson.id, "an id no other lesson has")
+        out[lesson.id] = lesson
+    return out

@@ -1,0 +1,210 @@
+"""A step's run, recorded compactly so the lesson replays it at once with no training.
+
+Only what the views draw is kept, one .npz per step (no pickles):
+- D on a coarse grid (every other point of the run's grid: 256 in 1-D, 64 x 64 in 2-D), float16;
+- the shown samples: the real ones once, the fake ones each frame (float16);
+- 1-D: p_data once and p_g each frame on the same grid (D* = p_data / (p_data + p_g) is computed
+  again on loading, Goodfellow et al. 2014, Prop. 1), and G's z -> x mapping;
+- 2-D: G's image of the z-grid, its gradient arrows and the mode counts;
+- every metric row (float64), the frames' iterations;
+- `meta`: JSON with the step's config hash (RunSpec.config_hash), the lesson id and step number.
+
+float16 keeps ~3 significant digits: D and the densities are drawn, not measured, from it; every
+claim reads the metric rows, which are kept whole.
+
+Determinism: the run is the engine's ToyGAN on the CPU with one torch thread, seeded from the
+step's seed exactly as every run is (ToyGAN seeds its nets, noise and data from cfg.seed), so
+recording a step twice gives the same arrays.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gan_viz.lessons.format import LESSON_DIR, Lesson, Step
+from gan_viz.snapshot import Snapshot
+
+RECORDING_DIR = LESSON_DIR / "recordings"
+SHOWN_SAMPLES = 400  # fake (and real) samples drawn per frame
+MAX_RECORDING_BYTES = 8 * 1024 * 1024  # one step's file; bigger is refused before reading
+H16 = np.float16
+
+
+def _coarse(a: np.ndarray) -> np.ndarray:
+    """Every other point of a grid (both axes in 2-D)."""
+    return a[::2] if a.ndim == 1 else a[::2, ::2]
+
+
+def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
+    """Train the step's run from its seed and return the recording's arrays."""
+    from gan_viz.toy import ToyGAN
+
+    cfg = step.run.config().replace(cadence={"show_samples": SHOWN_SAMPLES})
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: the same sums in the same order, every time
+    try:
+        game = ToyGAN(cfg)  # records frame 0
+        every = cfg.cadence.record_every
+        if step.run.mode == "game":
+            for done in range(0, step.run.iterations, every):
+                game.train(min(every, step.run.iterations - done))
+                if progress:
+                    progress(done + every, step.run.iterations)
+        else:  # G frozen: D alone takes its steps, a frame every `every` of them
+            for done in range(0, step.run.iterations, every):
+                for _ in range(min(every, step.run.iterations - done)):
+                    game.trainer.step_d()
+                game.record()
+        if game.diverged:
+            raise RuntimeError(f"the recorded run {game.diverged}")
+    finally:
+        torch.set_num_threads(threads)
+    snaps = game.history.snapshots()
+    columns = game.history.columns()
+    if step.run.mode == "d_only":  # the clock of a frozen-G run is D's steps
+        for s in snaps:
+            s.step = s.d_updates
+        columns["step"] = np.asarray(columns["d_updates"])
+    first = snaps[0]
+    dim = first.dim
+    out: dict[str, np.ndarray] = {
+        "iteration": np.array([s.step for s in snaps], np.int64),
+        "d_updates": np.array([s.d_updates for s in snaps], np.int64),
+        "h": np.array(first.h),
+        "real": first.real.astype(H16),
+        "fake": np.stack([s.fake for s in snaps]).astype(H16),
+        "d": np.stack([_coarse(s.d) for s in snaps]).astype(H16),
+    }
+    for i, axis in enumerate(first.axes):
+        out[f"axis{i}"] = _coarse(axis).astype(np.float32)
+    if dim == 1:
+        out["p_data"] = _coarse(first.p_data).astype(np.float32)
+        out["p_g"] = np.stack([_coarse(s.p_g) for s in snaps]).astype(H16)
+        if first.x_line is not None:
+            out["z_line"] = first.z_line.astype(np.float32)
+            out["x_line"] = np.stack([s.x_line for s in snaps]).astype(H16)
+    else:
+        if first.z_grid is not None:
+            out["z_grid"] = np.stack([s.z_grid for s in snaps]).astype(H16)
+        out["g_arrows"] = np.stack([s.g_arrows for s in snaps]).astype(H16)
+        if first.mode_counts is not None:
+            out["mode_counts"] = np.stack([s.mode_counts for s in snaps]).astype(np.int32)
+            out["mode_centres"] = first.mode_centres.astype(np.float32)
+    names = sorted(set(columns) - {"seconds"})  # wall time: the one thing not deterministic
+    out["metric_names"] = np.array(json.dumps(names))
+    out["metrics"] = np.stack([np.asarray(columns[n], np.float64) for n in names], axis=1)
+    return out
+
+
+def save_recording(lesson: Lesson, index: int, arrays: dict, folder: Path = RECORDING_DIR) -> Path:
+    """Write step `index`'s recording with its meta (the hash it must match)."""
+    step = lesson.steps[index]
+    meta = {"lesson": lesson.id, "step": index + 1, "config_hash": step.run.config_hash()}
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / lesson.recording_name(index)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, meta=np.array(json.dumps(meta)), **arrays)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@dataclass
+class Replay:
+    """A loaded recording: frames rebuilt as Snapshots for the existing figure builders."""
+
+    arrays: dict[str, np.ndarray]
+    columns: dict[str, np.ndarray]  # the metric rows, by name (step, js, v, modes, ...)
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.arrays["iteration"])
+
+    @property
+    def iterations(self) -> np.ndarray:
+        return self.arrays["iteration"]
+
+    @property
+    def dim(self) -> int:
+        return self.arrays["real"].shape[1]
+
+    def snapshot(self, i: int) -> Snapshot:
+        a = self.arrays
+        axes = [a[f"axis{k}"].astype(float) for k in range(2) if f"axis{k}" in a]
+        empty = np.zeros(0)
+        snap = Snapshot(
+            step=int(a["iteration"][i]),
+            d_updates=int(a["d_updates"][i]),
+            g_updates=0,
+            real=a["real"].astype(np.float32),
+            fake=a["fake"][i].astype(np.float32),
+            axes=axes,
+            d=a["d"][i].astype(np.float32),
+            p_data=empty,
+            p_g=empty,
+            d_star=empty,
+            h=float(a["h"]),
+            metrics={k: float(v[i]) for k, v in self.columns.items()},
+        )
+        if self.dim == 1:
+            p_data = a["p_data"].astype(float)
+            p_g = a["p_g"][i].astype(float)
+            total = p_data + p_g
+            snap.p_data, snap.p_g = p_data, p_g
+            with np.errstate(invalid="ignore", divide="ignore"):
+                snap.d_star = np.where(total > 1e-12, p_data / total, np.nan)
+            if "x_line" in a:
+                snap.z_line, snap.x_line = a["z_line"], a["x_line"][i].astype(np.float32)
+        else:
+            if "z_grid" in a:
+                snap.z_grid = a["z_grid"][i].astype(np.float32)
+            snap.g_arrows = a["g_arrows"][i].astype(np.float32)
+            if "mode_counts" in a:
+                snap.mode_counts = a["mode_counts"][i]
+                snap.mode_centres = a["mode_centres"]
+        return snap
+
+    def snapshots(self) -> list[Snapshot]:
+        return [self.snapshot(i) for i in range(self.n_frames)]
+
+
+class RecordingProblem(Exception):
+    """Why a step has no usable recording: one line for the page's notice."""
+
+
+def read_recording(path: Path, expected_hash: str) -> Replay:
+    """The recording at `path`, checked against the step's config hash; RecordingProblem with
+    one line if it is missing, too big, damaged or recorded for other settings."""
+    if not path.exists():
+        raise RecordingProblem(f"no recording {path.name}: run `gan-viz lessons record`")
+    size = path.stat().st_size
+    if size > MAX_RECORDING_BYTES:
+        raise RecordingProblem(f"{path.name} is {size:,} bytes; at most {MAX_RECORDING_BYTES:,}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        meta = json.loads(str(arrays.pop("meta")))
+        names = json.loads(str(arrays.pop("metric_names")))
+        table = arrays.pop("metrics")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
+        raise RecordingProblem(f"{path.name} is damaged ({type(err).__name__})") from None
+    if meta.get("config_hash") != expected_hash:
+        raise RecordingProblem(
+            f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
+        )
+    n = len(arrays.get("iteration", ()))
+    if n < 2 or table.shape != (n, len(names)) or len(arrays.get("fake", ())) != n:
+        raise RecordingProblem(f"{path.name} is damaged (its frames do not line up)")
+    return Replay(arrays, {name: table[:, j] for j, name in enumerate(names)})
+
+
+def load_replay(lesson: Lesson, index: int, folder: Path = RECORDING_DIR) -> Replay:
+    return read_recording(
+        folder / lesson.recording_name(index), lesson.steps[index].run.config_hash()
+    )

@@ -1,0 +1,100 @@
+"""The Lessons page through Streamlit's AppTest: a link opens its step, a question is answered
+and revealed with every answer explained, Next and Previous move the URL, a bad link says what
+it ignored and opens step 1. (The replay itself is a browser component: see
+tests/test_browser_lessons.py.)"""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_viz.lessons.format import lessons
+
+MINIMAX = lessons()["minimax"]
+
+
+def _page():
+    from gan_viz.ui.lessons.page import render
+
+    render()
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_function(_page, default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str):
+    (found,) = [b for b in at.button if b.label == label]
+    return found
+
+
+def test_step_3_link_answer_reveal_and_next_update_the_url():
+    at = open_page(lesson="minimax", step="3")
+    step = MINIMAX.steps[2]
+    assert at.subheader[0].value == f"Step 3 of {len(MINIMAX.steps)}: {step.title}"
+    assert step.formula in at.latex[0].value
+    assert button(at, "Reveal").disabled  # nothing to reveal before an answer
+    wrong = next(a for a in step.question.answers if not a.correct)
+    at.radio[0].set_value(wrong.text).run()
+    button(at, "Reveal").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert step.reveal in shown
+    for a in step.question.answers:  # every answer explained, the student's marked
+        assert a.why in shown
+    assert f":red[Wrong]: **{wrong.text}** (your answer)" in shown
+    assert at.radio[0].disabled
+    button(at, "Next →").click().run()
+    assert at.query_params["step"] == "4" and at.query_params["lesson"] == "minimax"
+    assert at.subheader[0].value.startswith("Step 4 of")
+    button(at, "← Previous").click().run()
+    assert at.query_params["step"] == "3"
+    assert step.reveal in " ".join(m.value for m in at.markdown)  # answered stays answered
+
+
+def test_skip_the_question_reveals_without_an_answer():
+    at = open_page(lesson="minimax", step="6")
+    step = MINIMAX.steps[5]
+    assert step.reveal not in " ".join(m.value for m in at.markdown)
+    button(at, "Skip the question").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert step.reveal in shown and "(your answer)" not in shown
+
+
+def test_a_marker_question_reports_where_p_g_ended():
+    at = open_page(lesson="minimax", step="5")
+    at.slider[0].set_value(0.0).run()
+    button(at, "Reveal").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Your marker: x = 0.00" in shown and "within 0.5 of it" in shown
+
+
+@pytest.mark.parametrize(
+    "params,notice",
+    [({"lesson": "minimax", "step": "42"}, "No step '42'"), ({"lesson": "x"}, "No lesson 'x'")],
+)
+def test_a_bad_link_gives_one_notice_and_opens_step_1(params, notice):
+    at = open_page(**params)
+    assert len(at.info) == 1 and notice in at.info[0].value
+    assert at.subheader[0].value.startswith("Step 1 of")
+    assert at.query_params["step"] == "1"
+
+
+def test_a_modes_question_names_the_modes_the_run_ends_on():
+    from gan_viz.lessons.recording import load_replay
+    from gan_viz.ui.lessons.replay_view import mode_names, modes_alive
+
+    replay = load_replay(lessons()["collapse"], 0)
+    alive = modes_alive(replay)
+    assert len(alive) == replay.columns["modes"][-1] == 2
+    at = open_page(lesson="collapse", step="1")
+    names = mode_names(replay)
+    assert at.multiselect[0].options == names
+    at.multiselect[0].set_value([alive[0], next(n for n in names if n not in alive)]).run()
+    button(at, "Reveal").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    # One survivor picked, one empty mode picked: 6 of 8 called right (1 + the 5 left empty).
+    assert f"At the end G makes 2 of 8 modes: {', '.join(alive)}." in shown
+    assert "6 of 8 modes called right" in shown

@@ -21,10 +21,34 @@ class ConfigError(ValueError):
         super().__init__(f"{setting}: got {given!r}; allowed: {allowed}")
 
 
+DRAWN_TARGETS = {"drawing": 2, "sketch": 1}  # targets whose data is `drawing`, by dimension
+
+
 @dataclass(frozen=True)
 class TargetConfig:
     name: str = "bimodal"  # a name from gan_viz.targets.TARGETS
     params: dict = field(default_factory=dict)  # overrides of the target's own defaults
+    # A user's drawing (gan_viz.drawn): (x, y) points for "drawing", (x, height) control points
+    # for "sketch"; empty for those two means the ready drawing they start from.
+    drawing: tuple = ()
+
+    def __post_init__(self):
+        drawing = self.drawing
+        if not drawing and self.name in DRAWN_TARGETS:
+            from gan_viz.drawn import default_drawing
+
+            drawing = default_drawing(DRAWN_TARGETS[self.name])
+        elif not isinstance(drawing, tuple) or drawing and not isinstance(drawing[0], tuple):
+            from gan_viz.drawn import MAX_DRAWN, as_drawing
+
+            # Lists (from JSON) become tuples, so the config stays frozen and hashable; what
+            # cannot (or is too long to look at) is left for validate to refuse in one line.
+            if hasattr(drawing, "__len__") and len(drawing) <= MAX_DRAWN:
+                try:
+                    drawing = as_drawing(drawing)
+                except (TypeError, ValueError):
+                    pass
+        object.__setattr__(self, "drawing", drawing)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from gan_viz.config import ConfigError, TargetConfig
+from gan_viz.config import DRAWN_TARGETS, ConfigError, TargetConfig
 from gan_viz.grid import Grid
 
 MAX_POINTS = 200_000
@@ -368,6 +368,18 @@ def points(p: dict) -> Target:
     return target
 
 
+def _drawing(p: dict) -> Target:
+    from gan_viz.drawn import drawing_2d  # drawn builds on this module's GaussianMixture
+
+    return drawing_2d(p)
+
+
+def _sketch(p: dict) -> Target:
+    from gan_viz.drawn import sketch_1d
+
+    return sketch_1d(p)
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     build: Callable[[dict], Target]
@@ -411,6 +423,10 @@ TARGETS: dict[str, TargetSpec] = {
     "spiral": TargetSpec(
         spiral, 2, {"turns": 1.5, "radius": 2.0, "noise": 0.06}, "a noisy Archimedean spiral"
     ),
+    "drawing": TargetSpec(
+        _drawing, 2, {"std": 0.05}, "your own drawing: its points with Gaussian noise (std)"
+    ),
+    "sketch": TargetSpec(_sketch, 1, {}, "your own density: a curve through sketched points"),
     "points": TargetSpec(points, 0, {}, "your own 1-D or 2-D points (CSV), density by a KDE"),
 }
 
@@ -430,6 +446,11 @@ def make_target(cfg: TargetConfig) -> Target:
         raise ConfigError(
             f"{cfg.name} parameter", sorted(unknown)[0], ", ".join(sorted(allowed)) or "none"
         )
+    if cfg.name in DRAWN_TARGETS:
+        return spec.build({**spec.defaults, **cfg.params, "drawing": cfg.drawing})
+    if cfg.drawing:
+        drawn = " or ".join(DRAWN_TARGETS)
+        raise ConfigError("drawing", f"points for target {cfg.name}", f"a drawing for {drawn} only")
     return spec.build({**spec.defaults, **cfg.params})
 
 

@@ -33,21 +33,21 @@ class TargetConfig:
     drawing: tuple = ()
 
     def __post_init__(self):
+        from gan_viz.drawn import MAX_DRAWN, as_drawing, default_drawing
+
         drawing = self.drawing
-        if not drawing and self.name in DRAWN_TARGETS:
-            from gan_viz.drawn import default_drawing
-
-            drawing = default_drawing(DRAWN_TARGETS[self.name])
-        elif not isinstance(drawing, tuple) or drawing and not isinstance(drawing[0], tuple):
-            from gan_viz.drawn import MAX_DRAWN, as_drawing
-
-            # Lists (from JSON) become tuples, so the config stays frozen and hashable; what
-            # cannot (or is too long to look at) is left for validate to refuse in one line.
-            if hasattr(drawing, "__len__") and len(drawing) <= MAX_DRAWN:
-                try:
-                    drawing = as_drawing(drawing)
-                except (TypeError, ValueError):
-                    pass
+        n = len(drawing) if hasattr(drawing, "__len__") else -1
+        if n == 0:
+            drawing = (
+                default_drawing(DRAWN_TARGETS[self.name]) if self.name in DRAWN_TARGETS else ()
+            )
+        elif 0 < n <= MAX_DRAWN and not (isinstance(drawing, tuple) and type(drawing[0]) is tuple):
+            # Lists (from JSON) and arrays become tuples, so the config stays frozen and
+            # hashable; what cannot (or is too long to look at) is left for validate to refuse.
+            try:
+                drawing = as_drawing(drawing)
+            except (TypeError, ValueError):
+                pass
         object.__setattr__(self, "drawing", drawing)
 
 

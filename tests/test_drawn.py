@@ -236,3 +236,35 @@ def test_a_bad_drawing_file_stops_the_cli_with_one_line(tmp_path):
     )  # fmt: skip
     assert r.returncode == 2 and "zero everywhere" in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_drawn_run_exports_imports_and_resumes_with_its_drawing(tmp_path):
+    import torch
+    from store_helpers import tiny_config
+
+    from gan_viz.store import RunRecorder, RunStore
+    from gan_viz.store.archive import export_archive, import_archive
+    from gan_viz.toy import ToyGAN
+    from gan_viz.toy_store import ToyFollower, resume
+
+    drawing = ((0.0, 0.0), (0.5, 1.0), (1.0, 0.0), (1.5, 1.0))
+    cfg = tiny_config("drawing").replace(target={"params": {"std": 0.07}, "drawing": drawing})
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        mine = RunStore(tmp_path / "mine.sqlite")
+        toy = ToyGAN(cfg)
+        rec = RunRecorder(mine, "toy", toy.config_json(), "a zigzag", [], "")
+        follow = ToyFollower(toy, rec, poll_seconds=0.0)
+        toy.train(10)
+        follow.finish()
+        theirs = RunStore(tmp_path / "theirs.sqlite")
+        new_id = import_archive(theirs, export_archive(mine, rec.run_id, tmp_path / "run.zip"))
+        assert theirs.open(new_id).config().target == cfg.target
+        again, _ = resume(theirs, new_id)
+        assert again.target.describe() == "drawing(std=0.07)"
+        np.testing.assert_array_equal(again.target.means, np.array(drawing))
+        again.train(5)
+        assert again.step_count == 15
+    finally:
+        torch.set_num_threads(threads)

@@ -50,6 +50,7 @@ def browser():
 
 def pick(page, label: str, option: str) -> None:
     box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text=label)
+    wait_until(lambda: box.count() == 1, 60, f"one {label} box (the page redrawn)", page)
     box.click()
     page.get_by_role("option", name=re.compile(option)).first.click()
 
@@ -117,6 +118,12 @@ def test_draw_a_circle_use_it_train_and_a_bad_drawing_keeps_it(server, browser):
         assert used.count() and f"of {n:,} points" in used.first.inner_text()
         assert not page.get_by_text(re.compile("need a new run")).count()
         shot(page, "drawing-bad-refused")
+
+        # A ready drawing brings its own noise std.
+        pick(page, "Start from", "two moons")
+        std = page.get_by_role("spinbutton", name="Noise std")
+        wait_until(lambda: std.input_value() == "0.08", 60, "the ready drawing's std", page)
+        assert not page.get_by_text(re.compile("set via the Session State API")).count()
 
         # 1-D: a ready sketch, used: the view's p_data peaks where the sketch does.
         page.get_by_text("1-D", exact=True).click()

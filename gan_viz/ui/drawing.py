@@ -147,6 +147,16 @@ def axes_image(dim: int):
 # --- the widgets ---------------------------------------------------------------------------------
 
 
+def _take_ready_std(key: str) -> None:
+    """A ready 2-D drawing brings its own noise std into the std field."""
+    import streamlit as st
+
+    name = st.session_state.get(f"{key}.ready")
+    std = ready_drawings()[name][2].get("std") if name else None
+    if std is not None:
+        st.session_state[f"{key}.std"] = float(std)
+
+
 def drawing_widgets(prefix: str, name: str, base: TargetConfig) -> TargetConfig:
     """Draw the canvas and its settings for target `name` ("drawing" or "sketch"); return the
     target config of the drawing last used (the base's, or the ready one, until then)."""
@@ -166,6 +176,8 @@ def drawing_widgets(prefix: str, name: str, base: TargetConfig) -> TargetConfig:
         placeholder="a blank canvas",
         format_func=lambda n: n.replace("_", " "),
         help="A ready drawing on the canvas, to use as it is or to draw on.",
+        on_change=_take_ready_std,
+        args=(key,),
     )
     c1, c2 = st.columns(2)
     tool = c1.radio(

@@ -127,7 +127,10 @@ class RunConfig:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if not data["target"]["drawing"]:  # only drawn targets have one: others' JSON as before
+            del data["target"]["drawing"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> RunConfig:

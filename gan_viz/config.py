@@ -33,21 +33,24 @@ class TargetConfig:
     drawing: tuple = ()
 
     def __post_init__(self):
-        from gan_viz.drawn import MAX_DRAWN, as_drawing, default_drawing
-
         drawing = self.drawing
         n = len(drawing) if hasattr(drawing, "__len__") else -1
         if n == 0:
-            drawing = (
-                default_drawing(DRAWN_TARGETS[self.name]) if self.name in DRAWN_TARGETS else ()
-            )
-        elif 0 < n <= MAX_DRAWN and not (isinstance(drawing, tuple) and type(drawing[0]) is tuple):
+            drawing = ()
+            if self.name in DRAWN_TARGETS:
+                from gan_viz.drawn import default_drawing
+
+                drawing = default_drawing(DRAWN_TARGETS[self.name])
+        elif n > 0 and not (isinstance(drawing, tuple) and type(drawing[0]) is tuple):
+            from gan_viz.drawn import MAX_DRAWN, as_drawing
+
             # Lists (from JSON) and arrays become tuples, so the config stays frozen and
             # hashable; what cannot (or is too long to look at) is left for validate to refuse.
-            try:
-                drawing = as_drawing(drawing)
-            except (TypeError, ValueError):
-                pass
+            if n <= MAX_DRAWN:
+                try:
+                    drawing = as_drawing(drawing)
+                except (TypeError, ValueError):
+                    pass
         object.__setattr__(self, "drawing", drawing)
 
 

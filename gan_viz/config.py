@@ -12,11 +12,37 @@ from typing import Any
 
 from gan_viz.errors import ConfigError
 
+DRAWN_TARGETS = {"drawing": 2, "sketch": 1}  # targets whose data is `drawing`, by dimension
+
 
 @dataclass(frozen=True)
 class TargetConfig:
     name: str = "bimodal"  # a name from gan_viz.targets.TARGETS
     params: dict = field(default_factory=dict)  # overrides of the target's own defaults
+    # A user's drawing (gan_viz.drawn): (x, y) points for "drawing", (x, height) control points
+    # for "sketch"; empty for those two means the ready drawing they start from.
+    drawing: tuple = ()
+
+    def __post_init__(self):
+        drawing = self.drawing
+        n = len(drawing) if hasattr(drawing, "__len__") else -1
+        if n == 0:
+            drawing = ()
+            if self.name in DRAWN_TARGETS:
+                from gan_viz.drawn import default_drawing
+
+                drawing = default_drawing(DRAWN_TARGETS[self.name])
+        elif n > 0 and not (isinstance(drawing, tuple) and type(drawing[0]) is tuple):
+            from gan_viz.drawn import MAX_DRAWN, as_drawing
+
+            # Lists (from JSON) and arrays become tuples, so the config stays frozen and
+            # hashable; what cannot (or is too long to look at) is left for validate to refuse.
+            if n <= MAX_DRAWN:
+                try:
+                    drawing = as_drawing(drawing)
+                except (TypeError, ValueError):
+                    pass
+        object.__setattr__(self, "drawing", drawing)
 
 
 @dataclass(frozen=True)
@@ -115,7 +141,10 @@ class RunConfig:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        data = dataclasses.asdict(self)
+        if not data["target"]["drawing"]:  # only drawn targets have one: others' JSON as before
+            del data["target"]["drawing"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> RunConfig:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage, special, stats
 
+from gan_viz.densities import Modes, Target
 from gan_viz.grid import Grid
-from gan_viz.targets import Modes, Target
 
 KL_FLOOR = 1e-12  # probability mass a cell is assumed to hold at least, for KL only
 MODE_SAMPLES = 2500  # generated samples behind the mode metrics, as in VEEGAN and PacGAN

@@ -19,170 +19,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
-from gan_viz.config import TargetConfig
+from gan_viz.config import DRAWN_TARGETS, TargetConfig
+from gan_viz.densities import (
+    GaussianMixture,
+    Scipy1D,
+    Target,
+    int_param,
+    number_param,
+    vector_param,
+)
 from gan_viz.errors import ConfigError
-from gan_viz.grid import Grid
 
 MAX_POINTS = 200_000
-
-
-@dataclass(frozen=True)
-class Modes:
-    """Mode centres (K, dim) and their stds (K,): what the VEEGAN/PacGAN mode metrics need."""
-
-    centres: np.ndarray
-    stds: np.ndarray
-
-
-class Target:
-    """Base class: a distribution p_data on R^dim with a plot window."""
-
-    name: str = ""
-    dim: int = 1
-    window: np.ndarray  # (dim, 2): [low, high] per axis
-    modes: Modes | None = None
-    params: dict
-
-    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        raise NotImplementedError
-
-    def pdf(self, x: np.ndarray) -> np.ndarray:
-        """Density at points x of shape (n, dim)."""
-        raise NotImplementedError
-
-    def cell_mass(self, grid: Grid) -> np.ndarray:
-        """Probability mass in each cell of grid (exact where the CDF is known)."""
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        shown = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items() if k != "points")
-        return f"{self.name}({shown})"
-
-
-def _short(v) -> str:
-    if isinstance(v, (list, tuple, np.ndarray)):
-        return "[" + ", ".join(_short(x) for x in np.asarray(v).ravel()[:8]) + "]"
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
-def _normal_interval(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """P(a < Z < b) for standard normal Z, without the cancellation of Phi(b) - Phi(a) near 1."""
-    return np.where(a > 0, special.ndtr(-a) - special.ndtr(-b), special.ndtr(b) - special.ndtr(a))
-
-
-class GaussianMixture(Target):
-    """p(x) = sum_k w_k N(x; mu_k, diag(s_k^2)): exact pdf, sampling and cell masses."""
-
-    def __init__(self, name, params, weights, means, stds, window, modes: bool = True):
-        self.name, self.params = name, params
-        self.weights = np.asarray(weights, float) / np.sum(weights)
-        self.means = np.asarray(means, float).reshape(len(self.weights), -1)
-        self.dim = self.means.shape[1]
-        s = np.asarray(stds, float)
-        s = (
-            s.reshape(len(self.weights), -1)
-            if s.size == len(self.weights)
-            else s.reshape(-1, self.dim)
-        )
-        self.stds = np.broadcast_to(s, self.means.shape).copy()
-        self.window = np.asarray(window, float)
-        if modes:
-            self.modes = Modes(self.means.copy(), self.stds.mean(axis=1))
-        self._cache: dict = {}
-
-    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        k = rng.choice(len(self.weights), size=n, p=self.weights)
-        return self.means[k] + self.stds[k] * rng.standard_normal((n, self.dim))
-
-    def pdf(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, float).reshape(-1, self.dim)
-        out = np.zeros(len(x))
-        for lo in range(0, len(self.weights), 256):  # bounded memory for many components
-            sl = slice(lo, lo + 256)
-            z = (x[:, None, :] - self.means[None, sl]) / self.stds[None, sl]
-            log_k = (
-                -0.5 * (z**2).sum(-1)
-                - np.log(self.stds[sl]).sum(-1)
-                - 0.5 * self.dim * np.log(2 * np.pi)
-            )
-            out += np.exp(log_k) @ self.weights[sl]
-        return out
-
-    def cell_mass(self, grid: Grid) -> np.ndarray:
-        key = tuple((e[0], e[-1], len(e)) for e in grid.edges)
-        if key not in self._cache:
-            per_axis = []
-            for a, edges in enumerate(grid.edges):
-                z = (edges[None, :] - self.means[:, a, None]) / self.stds[:, a, None]
-                per_axis.append(_normal_interval(z[:, :-1], z[:, 1:]))  # (K, n_a)
-            if self.dim == 1:
-                mass = self.weights @ per_axis[0]
-            else:
-                mass = per_axis[1].T @ (self.weights[:, None] * per_axis[0])  # (ny, nx)
-            self._cache = {key: mass}
-        return self._cache[key]
-
-
-class Scipy1D(Target):
-    """A 1-D law from scipy.stats: exact pdf, CDF cell masses, inverse-CDF sampling."""
-
-    def __init__(self, name, params, dist, window):
-        self.name, self.params, self.dist = name, params, dist
-        self.dim = 1
-        self.window = np.asarray(window, float)
-
-    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        return self.dist.rvs(size=(n, 1), random_state=rng)
-
-    def pdf(self, x: np.ndarray) -> np.ndarray:
-        return self.dist.pdf(np.asarray(x, float).reshape(-1))
-
-    def cell_mass(self, grid: Grid) -> np.ndarray:
-        e = grid.edges[0]
-        right = e[:-1] > self.dist.median()  # sf differences keep precision in the right tail
-        return np.where(right, -np.diff(self.dist.sf(e)), np.diff(self.dist.cdf(e)))
-
-
-# --- parameters -------------------------------------------------------------------------------
-
-
-def _num(params: dict, key: str, *, positive: bool = False, lo=None, hi=None) -> float:
-    v = params[key]
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        raise ConfigError(key, v, "a number") from None
-    if not np.isfinite(v):
-        raise ConfigError(key, v, "a finite number")
-    if positive and v <= 0:
-        raise ConfigError(key, v, "a number > 0")
-    if lo is not None and v < lo or hi is not None and v > hi:
-        raise ConfigError(key, v, f"a number from {lo} to {hi}")
-    return v
-
-
-def _vec(params: dict, key: str, n: int | None = None, positive: bool = False) -> np.ndarray:
-    v = params[key]
-    try:
-        arr = np.atleast_1d(np.asarray(v, float))
-    except (TypeError, ValueError):
-        raise ConfigError(key, v, "a list of numbers") from None
-    if arr.ndim != 1 or (n is not None and len(arr) != n) or not np.all(np.isfinite(arr)):
-        raise ConfigError(key, v, f"a list of {n or 'some'} finite numbers")
-    if positive and np.any(arr <= 0):
-        raise ConfigError(key, v, "numbers > 0")
-    return arr
-
-
-def _int(params: dict, key: str, lo: int, hi: int) -> int:
-    v = params[key]
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
-        if isinstance(v, float) and v.is_integer() and lo <= v <= hi:
-            return int(v)
-        raise ConfigError(key, v, f"a whole number from {lo} to {hi}")
-    return int(v)
 
 
 def _window_1d(means, stds, pad: float = 4.5) -> list:
@@ -201,26 +51,30 @@ def _square_window(half: float) -> list:
 
 
 def gaussian(p: dict) -> Target:
-    mean, std = _num(p, "mean"), _num(p, "std", positive=True)
+    mean, std = number_param(p, "mean"), number_param(p, "std", positive=True)
     return GaussianMixture("gaussian", p, [1.0], [[mean]], [std], _window_1d([mean], [std]))
 
 
 def bimodal(p: dict) -> Target:
-    w = _vec(p, "weights", 2, positive=True)
-    means, stds = _vec(p, "means", 2), _vec(p, "stds", 2, positive=True)
+    w = vector_param(p, "weights", 2, positive=True)
+    means, stds = vector_param(p, "means", 2), vector_param(p, "stds", 2, positive=True)
     return GaussianMixture("bimodal", p, w, means[:, None], stds, _window_1d(means, stds))
 
 
 def mixture(p: dict) -> Target:
-    k = _int(p, "k", 1, 32)
-    means = _vec(p, "means", k) if "means" in p else np.linspace(-2 * (k - 1), 2 * (k - 1), k) / 2
-    stds = _vec(p, "stds", k, positive=True) if "stds" in p else np.full(k, 0.3)
-    w = _vec(p, "weights", k, positive=True) if "weights" in p else np.ones(k)
+    k = int_param(p, "k", 1, 32)
+    means = (
+        vector_param(p, "means", k)
+        if "means" in p
+        else np.linspace(-2 * (k - 1), 2 * (k - 1), k) / 2
+    )
+    stds = vector_param(p, "stds", k, positive=True) if "stds" in p else np.full(k, 0.3)
+    w = vector_param(p, "weights", k, positive=True) if "weights" in p else np.ones(k)
     return GaussianMixture("mixture", p, w, means[:, None], stds, _window_1d(means, stds))
 
 
 def uniform(p: dict) -> Target:
-    low, high = _num(p, "low"), _num(p, "high")
+    low, high = number_param(p, "low"), number_param(p, "high")
     if high <= low:
         raise ConfigError("high", high, f"a number > low ({low:g})")
     pad = 0.25 * (high - low)
@@ -229,21 +83,21 @@ def uniform(p: dict) -> Target:
 
 
 def lognormal(p: dict) -> Target:
-    mu, sigma = _num(p, "mu"), _num(p, "sigma", positive=True)
+    mu, sigma = number_param(p, "mu"), number_param(p, "sigma", positive=True)
     dist = stats.lognorm(s=sigma, scale=np.exp(mu))
     return Scipy1D("lognormal", p, dist, [[-0.5, max(float(dist.ppf(0.995)), 0.5)]])
 
 
 def laplace(p: dict) -> Target:
-    loc, scale = _num(p, "loc"), _num(p, "scale", positive=True)
+    loc, scale = number_param(p, "loc"), number_param(p, "scale", positive=True)
     return Scipy1D(
         "laplace", p, stats.laplace(loc=loc, scale=scale), _window_1d([loc], [2.0 * scale])
     )
 
 
 def ring8(p: dict) -> Target:
-    k = _int(p, "modes", 2, 64)
-    r, s = _num(p, "radius", positive=True), _num(p, "std", positive=True)
+    k = int_param(p, "modes", 2, 64)
+    r, s = number_param(p, "radius", positive=True), number_param(p, "std", positive=True)
     angles = 2 * np.pi * np.arange(k) / k
     means = r * np.stack([np.cos(angles), np.sin(angles)], 1)
     return GaussianMixture(
@@ -252,8 +106,8 @@ def ring8(p: dict) -> Target:
 
 
 def grid25(p: dict) -> Target:
-    n = _int(p, "per_side", 2, 10)
-    spacing, s = _num(p, "spacing", positive=True), _num(p, "std", positive=True)
+    n = int_param(p, "per_side", 2, 10)
+    spacing, s = number_param(p, "spacing", positive=True), number_param(p, "std", positive=True)
     c = spacing * (np.arange(n) - (n - 1) / 2)
     means = np.stack(np.meshgrid(c, c), -1).reshape(-1, 2)
     half = c[-1] + spacing * 0.75 + 4 * s
@@ -263,15 +117,15 @@ def grid25(p: dict) -> Target:
 
 
 def gaussian2d(p: dict) -> Target:
-    mean = _vec(p, "mean", 2)
-    std = _vec(p, "std", 2, positive=True)
+    mean = vector_param(p, "mean", 2)
+    std = vector_param(p, "std", 2, positive=True)
     window = [[mean[a] - 4.5 * std[a], mean[a] + 4.5 * std[a]] for a in range(2)]
     window = [[min(lo, -0.5), max(hi, 0.5)] for lo, hi in window]
     return GaussianMixture("gaussian2d", p, [1.0], [mean], [std], window)
 
 
 def _curve(name: str, p: dict, curve: Callable[[np.ndarray], np.ndarray], nodes: int) -> Target:
-    noise = _num(p, "noise", positive=True)
+    noise = number_param(p, "noise", positive=True)
     t = (np.arange(nodes) + 0.5) / nodes  # midpoint rule in t, uniform law of t
     centres = curve(t)
     lo, hi = centres.min(0) - 4 * noise, centres.max(0) + 4 * noise
@@ -299,8 +153,8 @@ def two_moons(p: dict) -> Target:
 
 def spiral(p: dict) -> Target:
     """An Archimedean spiral r = radius * t, angle = turns * 2 pi * t, t uniform on (0, 1)."""
-    turns = _num(p, "turns", lo=0.25, hi=5)
-    radius = _num(p, "radius", positive=True)
+    turns = number_param(p, "turns", lo=0.25, hi=5)
+    radius = number_param(p, "radius", positive=True)
 
     def curve(t: np.ndarray) -> np.ndarray:
         a = 2 * np.pi * turns * t
@@ -369,6 +223,18 @@ def points(p: dict) -> Target:
     return target
 
 
+def _drawing(p: dict) -> Target:
+    from gan_viz.drawn import drawing_2d  # drawn builds on this module's GaussianMixture
+
+    return drawing_2d(p)
+
+
+def _sketch(p: dict) -> Target:
+    from gan_viz.drawn import sketch_1d
+
+    return sketch_1d(p)
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     build: Callable[[dict], Target]
@@ -412,6 +278,10 @@ TARGETS: dict[str, TargetSpec] = {
     "spiral": TargetSpec(
         spiral, 2, {"turns": 1.5, "radius": 2.0, "noise": 0.06}, "a noisy Archimedean spiral"
     ),
+    "drawing": TargetSpec(
+        _drawing, 2, {"std": 0.05}, "your own drawing: its points with Gaussian noise (std)"
+    ),
+    "sketch": TargetSpec(_sketch, 1, {}, "your own density: a curve through sketched points"),
     "points": TargetSpec(points, 0, {}, "your own 1-D or 2-D points (CSV), density by a KDE"),
 }
 
@@ -431,6 +301,11 @@ def make_target(cfg: TargetConfig) -> Target:
         raise ConfigError(
             f"{cfg.name} parameter", sorted(unknown)[0], ", ".join(sorted(allowed)) or "none"
         )
+    if cfg.name in DRAWN_TARGETS:
+        return spec.build({**spec.defaults, **cfg.params, "drawing": cfg.drawing})
+    if cfg.drawing:
+        drawn = " or ".join(DRAWN_TARGETS)
+        raise ConfigError("drawing", f"points for target {cfg.name}", f"a drawing for {drawn} only")
     return spec.build({**spec.defaults, **cfg.params})
 
 

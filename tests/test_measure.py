@@ -5,6 +5,7 @@ import pytest
 from scipy import integrate, stats
 
 from gan_viz.config import TargetConfig
+from gan_viz.densities import Modes
 from gan_viz.grid import Grid
 from gan_viz.measure import (
     DensityMeter,
@@ -15,7 +16,7 @@ from gan_viz.measure import (
     mode_metrics,
     wasserstein1,
 )
-from gan_viz.targets import TARGETS, Modes, make_target
+from gan_viz.targets import TARGETS, make_target
 
 
 def _quad_divergences(p, q, lo=-20, hi=20):

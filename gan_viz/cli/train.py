@@ -34,6 +34,12 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
         help="a target parameter, VALUE as JSON (e.g. means=[-2,2]); repeatable",
     )
     parser.add_argument("--points", metavar="CSV", help="your own points (target 'points')")
+    parser.add_argument(
+        "--drawing",
+        metavar="JSON",
+        help='your own drawing: {"dim": 2, "points": [[x, y], ...], "std": 0.05} '
+        '(target drawing) or {"dim": 1, "points": [[x, height], ...]} (target sketch)',
+    )
     parser.add_argument("--hidden", type=int, help="width of both G and D")
     parser.add_argument("--depth", type=int, help="hidden layers of both G and D")
     for flag, _section, _field, kind, help_text in FLAGS:
@@ -50,7 +56,10 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
     from gan_viz.targets import TARGETS, parse_points
 
     cfg, steps = RunConfig(), None
-    if args.target in TARGETS and args.target != "points":
+    drawn = _read_drawing(args)
+    if drawn is not None:
+        cfg = default_config(drawn[0])
+    elif args.target in TARGETS and args.target != "points":
         cfg = default_config(args.target)
     elif args.points or args.target == "points":
         try:
@@ -63,9 +72,12 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
             raise ConfigError("preset", args.preset, ", ".join(PRESETS))
         cfg, steps = PRESETS[args.preset].config, PRESETS[args.preset].steps
     changes: dict[str, dict] = {}
-    if args.target or args.target_param or args.points:
+    if args.target or args.target_param or args.points or drawn:
         name = args.target or ("points" if args.points else cfg.target.name)
+        name = drawn[0] if drawn is not None else name
         params = {} if name != cfg.target.name else dict(cfg.target.params)
+        if drawn is not None:
+            params.update(drawn[2])
         for item in args.target_param:
             key, sep, raw = item.partition("=")
             if not sep:
@@ -81,7 +93,10 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
                 raise ConfigError(
                     "--points", args.points, f"a readable CSV file ({err.strerror})"
                 ) from None
-        changes["target"] = {"name": name, "params": params}
+        # a drawing belongs to its own target: another target name starts without one
+        drawing = cfg.target.drawing if name == cfg.target.name else ()
+        drawing = drawn[1] if drawn is not None else drawing
+        changes["target"] = {"name": name, "params": params, "drawing": drawing}
     if args.hidden is not None:
         changes.setdefault("nets", {}).update(g_hidden=args.hidden, d_hidden=args.hidden)
     if args.depth is not None:
@@ -96,6 +111,32 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
     if args.device is not None:
         cfg = cfg.replace(device=args.device)
     return cfg, steps
+
+
+def _read_drawing(args: argparse.Namespace) -> tuple[str, tuple, dict] | None:
+    """(target name, drawing, params) from --drawing, checked before any work starts."""
+    if not args.drawing:
+        return None
+    from gan_viz.drawn import MAX_FILE_BYTES, parse_drawing_json
+
+    if args.points:
+        raise ConfigError("--drawing", args.drawing, "either --drawing or --points, not both")
+    path = Path(args.drawing)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ConfigError(
+                "--drawing", f"{size:,} bytes", f"a file of at most {MAX_FILE_BYTES:,}"
+            )
+        dim, drawing, params = parse_drawing_json(path.read_bytes())
+    except OSError as err:
+        raise ConfigError(
+            "--drawing", args.drawing, f"a readable JSON file ({err.strerror})"
+        ) from None
+    name = "drawing" if dim == 2 else "sketch"
+    if args.target not in (None, name):
+        raise ConfigError("--target", args.target, f"{name} (or none) with a {dim}-D --drawing")
+    return name, drawing, params
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

@@ -22,9 +22,10 @@ import math
 import numpy as np
 from scipy import integrate, optimize, special
 
+from gan_viz.densities import GaussianMixture, Target
 from gan_viz.errors import ConfigError
 from gan_viz.objectives import F_DIVERGENCES
-from gan_viz.targets import GaussianMixture, Target, gaussian
+from gan_viz.targets import gaussian
 
 LOG2 = math.log(2.0)
 TAIL_STDS = 12.0  # integration range: every component's mean +- 12 of its stds (mass < 1e-32 out)

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from gan_viz.densities import Target
 from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 from gan_viz.nets import Discriminator, init_uniform_
 from gan_viz.objectives import F_DIVERGENCES, OBJECTIVES
-from gan_viz.targets import Target
 from gan_viz.theory.divergences import (
     as_mixture,
     check_defined,

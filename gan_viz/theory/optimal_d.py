@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from gan_viz.densities import Target
 from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 from gan_viz.measure import d_star, default_bandwidth, js_divergence, smooth
 from gan_viz.nets import Discriminator, init_uniform_
 from gan_viz.objectives import OBJECTIVES
-from gan_viz.targets import Target
 
 LOG4 = math.log(4.0)
 

@@ -16,11 +16,20 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from gan_viz.config import ACTIVATIONS, PRIORS, NetConfig, NoiseConfig, RunConfig, TargetConfig
+from gan_viz.config import (
+    ACTIVATIONS,
+    DRAWN_TARGETS,
+    PRIORS,
+    NetConfig,
+    NoiseConfig,
+    RunConfig,
+    TargetConfig,
+)
 from gan_viz.presets import default_config
 from gan_viz.targets import TARGETS, target_dim
 from gan_viz.ui.common.help import tip
 from gan_viz.ui.common.widgets import index_of, options_with
+from gan_viz.ui.playground.drawing import drawing_widgets
 
 POINTS = "points"
 WIDTHS = [4, 8, 16, 32, 64, 128, 256, 512]
@@ -101,6 +110,8 @@ def data_widgets(
         format_func=lambda n: f"{n}: {TARGETS[n].summary}",
         help=tip("target"),
     )
+    if name in DRAWN_TARGETS:
+        return dim, drawing_widgets(f"{prefix}.target", name, base)
     if name == POINTS:
         points = upload(dim)
         if points is None or points.shape[1] != dim:

@@ -1,0 +1,159 @@
+"""Draw your own data, in a real browser: a circle drawn with the mouse becomes the target, a
+GAN trains on it, and a drawing of one point is refused in one line while the circle stays.
+
+Screenshots go to test-artifacts/browser/drawing-*.png (look at them).
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from tests.browser import (
+    CHROMIUM_ARGS,
+    AppServer,
+    button,
+    chart_data,
+    chromium_path,
+    goto_playground,
+    iteration,
+    open_playground,
+    shot,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+
+RADIUS = 1.5  # of the drawn circle, in data units (the 2-D canvas covers [-3, 3]^2)
+TRACE = "gd._fullData.filter(t => t.name === '{}').map(t => [Array.from(t.x), Array.from(t.y)])[0]"
+
+
+@pytest.fixture(scope="module")
+def server():
+    app = AppServer("drawing")
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium: run `make browser` (Debian's chromium) or set GAN_VIZ_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def settled(page) -> None:
+    """Wait for Streamlit to finish its reruns: a button's callback takes the settings of the
+    last finished run, and a widget's rerun may be cut short by the canvas's own."""
+    done = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(300)
+    wait_until(lambda: done.count(), 60, "the page to finish its rerun", page)
+
+
+def pick(page, label: str, option: str) -> None:
+    settled(page)
+    box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has_text=label)
+    wait_until(lambda: box.count() == 1, 60, f"one {label} box (the page redrawn)", page)
+    box.click()
+    page.get_by_role("option", name=re.compile(option)).first.click()
+
+
+def draw_circle(page, canvas) -> None:
+    box = canvas.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    r = RADIUS / 6 * box["width"]
+    page.mouse.move(cx + r, cy)
+    page.mouse.down()
+    for a in np.linspace(0, 2 * np.pi, 90):
+        page.mouse.move(cx + r * np.cos(a), cy - r * np.sin(a))
+    page.mouse.up()
+
+
+def test_draw_a_circle_use_it_train_and_a_bad_drawing_keeps_it(server, browser):
+    context, page = open_playground(browser)
+    try:
+        goto_playground(page, server.url)
+        page.get_by_text("2-D", exact=True).click()
+        wait_until(lambda: page.get_by_text(re.compile("need a new run")).count(), 60, "ask", page)
+        pick(page, "Target p_data", "^drawing")
+        canvas = page.locator("canvas.upper-canvas").first
+        canvas.wait_for(timeout=60_000)
+        used = page.get_by_text(re.compile(r"The target: a drawing of [\d,]+ points"))
+        ready = used.first.inner_text()  # the smiley, until a drawing is used
+        draw_circle(page, canvas)
+        page.wait_for_timeout(500)  # the canvas sends its drawing on mouse up
+        button(page, "Use this drawing").click()
+        wait_until(lambda: used.first.inner_text() != ready, 60, "the drawing to be used", page)
+        settled(page)
+        n = int(re.search(r"of ([\d,]+) points", used.first.inner_text())[1].replace(",", ""))
+        assert 100 < n < 400  # a circle of length 9.4 resampled every 0.03
+        shot(page, "drawing-circle-drawn")
+
+        button(page, "Reset").click()
+        wait_until(lambda: chart_data(page, 0, "gd.data[0].type") == "heatmap", 90, "2-D", page)
+        real = np.array(
+            wait_until(
+                lambda: chart_data(page, 0, TRACE.format("real x ~ p_data")),
+                60,
+                "real samples",
+                page,
+            )
+        )
+        radius = np.hypot(*real)
+        # the real samples lie on the drawn circle: noise std 0.05, a pixel is 0.02
+        assert len(radius) >= 100 and np.abs(radius - RADIUS).max() < 0.35, radius
+
+        button(page, "Train").click()
+        wait_until(lambda: iteration(page) > 300, 180, "300 iterations", page)
+        button(page, "Pause").click()
+        shot(page, "drawing-circle-trained")
+
+        # One clicked point on a cleared canvas: refused in one line, the circle stays.
+        page.get_by_role("button", name="Reset canvas & history").click()
+        page.get_by_text("Points", exact=True).click()
+        canvas = page.locator("canvas.upper-canvas").first
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 30)
+        page.wait_for_timeout(500)
+        button(page, "Use this drawing").click()
+        error = page.get_by_text(re.compile("^drawing: got 'a single point'"))
+        wait_until(lambda: error.count(), 60, "the refusal", page)
+        assert "previous target is kept" in error.first.inner_text()
+        assert used.count() and f"of {n:,} points" in used.first.inner_text()
+        assert not page.get_by_text(re.compile("need a new run")).count()
+        shot(page, "drawing-bad-refused")
+
+        # A ready drawing brings its own noise std.
+        pick(page, "Start from", "two moons")
+        std = page.get_by_role("spinbutton", name="Noise std")
+        wait_until(lambda: std.input_value() == "0.08", 60, "the ready drawing's std", page)
+        assert not page.get_by_text(re.compile("set via the Session State API")).count()
+
+        # 1-D: a ready sketch, used: the view's p_data peaks where the sketch does.
+        page.get_by_text("1-D", exact=True).click()
+        wait_until(lambda: page.get_by_text(re.compile("need a new run")).count(), 60, "ask", page)
+        pick(page, "Target p_data", "^sketch")
+        pick(page, "Start from", "skewed")
+        page.wait_for_timeout(1000)  # the canvas shows the ready sketch and sends it
+        button(page, "Use this drawing").click()
+        sketched = page.get_by_text(re.compile(r"The target: a drawing of 7 control points"))
+        wait_until(lambda: sketched.count(), 60, "the sketch to be used", page)
+        settled(page)
+        button(page, "Reset").click()
+        p_data = TRACE.format("p_data")
+        wait_until(lambda: chart_data(page, 0, "gd.data[0].type") != "heatmap", 90, "1-D", page)
+
+        def skewed() -> bool:
+            x, y = np.array(chart_data(page, 0, p_data) or [[0.0], [0.0]])
+            return -0.8 < x[np.argmax(y)] < -0.2 and x[y > 1e-3 * y.max()].max() < 4.2
+
+        wait_until(skewed, 60, "p_data to peak where the skewed sketch does", page)
+        shot(page, "drawing-sketch-1d")
+    finally:
+        context.close()

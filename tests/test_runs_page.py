@@ -29,3 +29,16 @@ def test_the_runs_page_shows_the_store_path_as_set(tmp_path, monkeypatch, settin
     assert not at.exception
     line = next(c.value for c in at.caption if c.value.startswith("Store"))
     assert ("runs.sqlite" in line) is shown and "0 runs" in line
+
+
+def test_a_damaged_store_is_said_in_one_line_with_the_way_on(tmp_path, monkeypatch):
+    store = tmp_path / "runs.sqlite"
+    store.write_bytes(b"not a database, " * 4096)
+    monkeypatch.setenv("GAN_VIZ_STORE", str(store))
+    monkeypatch.setenv(SHOW_PATH_ENV, "1")
+    at = page_test("runs", 60).run()
+    assert not at.exception
+    (error,) = at.error
+    assert "damaged" in error.value and "gan-viz runs recover" in error.value
+    assert str(store) in error.value and "\n" not in error.value
+    assert store.read_bytes().startswith(b"not a database")  # the page changed nothing

@@ -335,3 +335,20 @@ def test_the_training_process_keeps_to_one_thread_for_torch_and_for_blas():
     child.join(30)
     assert torch_threads == 1
     assert blas and all(n == 1 for n in blas)
+
+
+def test_a_damaged_store_is_said_on_the_page_and_training_goes_on(tmp_path, monkeypatch):
+    store = tmp_path / "runs.sqlite"
+    store.write_bytes(b"not a database, " * 4096)
+    monkeypatch.setenv("GAN_VIZ_STORE", str(store))
+    w = TrainingWorker(TINY, name="damaged")
+    try:
+        w.step()  # the first move starts recording: the store cannot take it
+        problem = w.run.status.store_problem
+        assert problem and str(store) in problem and "damaged" in problem
+        assert "gan-viz runs recover" in problem  # the way on
+        w.start()
+        wait_for(lambda: w.run.step_count > 10, what="training without the store")
+        assert w.run.status.store_problem == problem
+    finally:
+        w.close()

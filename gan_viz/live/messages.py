@@ -102,6 +102,7 @@ class Status:
     diverged: str | None
     it_per_s: float  # iterations per wall-clock second over the last seconds, frames included
     stored_run: int | None = None  # the run store's id of this run, once it is recorded
+    store_problem: str | None = None  # why the store is not saving this run now, one line
 
 
 @dataclass(frozen=True)

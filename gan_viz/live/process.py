@@ -157,6 +157,7 @@ class _LiveRun:
         self.progress: list[tuple[float, int]] = []
         self.follower = None  # records the run into the store, from its first move
         self.store_failed = False
+        self.store_problem: str | None = None  # why the store is not saving this run, one line
         self.run = self._new_run(cfg)
         self.measuring_beside = self._beside()
         self._announce()
@@ -188,9 +189,12 @@ class _LiveRun:
                 )
                 self.follower = ToyFollower(self.run, rec)
             self.follower.poll(force=force)
-        except Exception:  # the store is a record, never a reason to stop the lesson
+        except ConfigError as err:  # e.g. a damaged store: its line says what to do
+            self.store_failed, self.store_problem = True, str(err)
+        except Exception as err:  # the store is a record, never a reason to stop the lesson
             log.exception("gan-viz: this run cannot be recorded in the run store")
             self.store_failed = True
+            self.store_problem = f"{type(err).__name__}: {err}"
 
     def _stop_recording(self) -> None:
         if self.follower is not None and not self.store_failed:
@@ -231,7 +235,14 @@ class _LiveRun:
             self.run.diverged,
             self._rate() if self.training else 0.0,
             None if self.follower is None else self.follower.recorder.run_id,
+            self._store_problem(),
         )
+
+    def _store_problem(self) -> str | None:
+        """Why the run store is not saving this run now (a full disk, a damaged file), if so."""
+        if self.store_problem is None and self.follower is not None and not self.store_failed:
+            return self.follower.problem
+        return self.store_problem
 
     def _send_frame(self, recorded: bool = False, snap=None) -> None:
         """Status, plus the metric row (and snapshot) just recorded, if any."""
@@ -330,6 +341,7 @@ class _LiveRun:
             return Refusal(f"run {stored} cannot go on: {type(err).__name__}: {err}")
         self._replace(run, follower)
         self.store_failed = False
+        self.store_problem = None
         self._announce(resumed=(rec.run_id, run.cfg, saved_on))
         return None
 

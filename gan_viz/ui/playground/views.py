@@ -83,6 +83,8 @@ def status_line(state: Playground, shown: Snapshot | None) -> None:
     if shown is not None and not worker.training and shown is not latest:
         parts.append(f"showing {_label(shown)}")
     st.markdown(" · ".join(parts))
+    if run.status.store_problem:
+        st.warning(f"Run store: {run.status.store_problem}", icon=":material/sd_card_alert:")
 
 
 def stop_notes(state: Playground) -> None:

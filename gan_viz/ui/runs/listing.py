@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from gan_viz.errors import ConfigError
+from gan_viz.store.budget import budget_bytes
 from gan_viz.store import KINDS, STATUSES, RunInfo, RunStore, default_store_path
 from gan_viz.ui.common.errors import shown_as_message
 
@@ -56,13 +57,24 @@ def shows_store_path(ip_address: str | None, setting: str | None) -> bool:
     return ip_address is None
 
 
+def _path_shown() -> bool:
+    return shows_store_path(st.context.ip_address, os.environ.get(SHOW_PATH_ENV))
+
+
+def as_shown(line: str) -> str:
+    """A line about the store with its path hidden from a visitor who should not see it."""
+    return line if _path_shown() else line.replace(str(default_store_path()), "(the store)")
+
+
 def size_line(s: RunStore) -> None:
     size = s.size()
-    where = "Store"
-    if shows_store_path(st.context.ip_address, os.environ.get(SHOW_PATH_ENV)):
-        where = f"Store `{s.path}`"
+    where = f"Store `{s.path}`" if _path_shown() else "Store"
+    try:
+        budget = f" of its {mb(budget_bytes())} budget"
+    except ConfigError as err:  # a bad GAN_VIZ_STORE_BUDGET: said, the page goes on
+        budget = f" ({err})"
     st.caption(
-        f"{where}: {size.runs} runs, {mb(size.total)} "
+        f"{where}: {size.runs} runs, {mb(size.total)}{budget} "
         f"(database {mb(size.database)}, weights {mb(size.weights)})"
     )
 

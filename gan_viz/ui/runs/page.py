@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_viz.errors import ConfigError
 from gan_viz.ui.runs import compare, listing, replay
 
 
 def render() -> None:
     st.set_page_config(page_title="gan-viz · Runs", layout="wide")
     st.subheader("Runs: replay, compare, export")
-    s = listing.store()
+    try:
+        s = listing.store()
+    except ConfigError as err:  # a damaged store: what is wrong and the way on, in a line
+        st.error(listing.as_shown(str(err)), icon=":material/sd_card_alert:")
+        return
     listing.size_line(s)
     runs = listing.filters(s)
     if not runs:

@@ -50,6 +50,11 @@ def test_home_page_says_what_each_page_teaches():
     text = " ".join(m.value for m in at.markdown)
     assert "Playground" in text and "D*(x)" in text
     assert at.sidebar.toggle(key="projector").label == "Projector mode"
+    # the first screen: a replay moving, and the way into the first lesson
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    start = links["Start the first lesson"]
+    assert start.page == "lessons" and start.query_string == "lesson=minimax&step=1"
+    assert len(at.get("component_instance")) == 1  # the looping replay beside it
 
 
 def test_playground_loads_at_iteration_zero_with_every_control(page):

@@ -13,6 +13,7 @@ import importlib
 import streamlit as st
 
 from gan_viz.ui.common import projector
+from gan_viz.ui.lessons import page as lessons_page
 
 # (URL path, title in the menu, icon, what it teaches): the lessons first.
 PAGES = [
@@ -81,6 +82,21 @@ def main() -> None:
             "Goodfellow et al. (2014) step by step and measures every divergence honestly, so "
             "what you see is what the theory says."
         )
+        picture, start = st.columns([3, 2], vertical_alignment="center")
+        with picture:
+            lessons_page.hero()
+        with start:
+            st.markdown(
+                "The generator (green) learns to make the data (dotted) while the "
+                "discriminator (blue) learns to tell them apart, until it can only say 1/2."
+            )
+            st.page_link(
+                pages["lessons"],
+                label="Start the first lesson",
+                icon=":material/school:",
+                query_params={"lesson": "minimax", "step": "1"},
+            )
+        st.divider()
         for url_path, title, icon, teaches in PAGES:
             st.markdown(f"**{title}**: {teaches}")
             st.page_link(pages[url_path], label=f"Open the {title.lower()}", icon=icon)

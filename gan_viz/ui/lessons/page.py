@@ -28,6 +28,19 @@ def _replay(lesson_id: str, index: int) -> Replay:
     return load_replay(_lessons()[lesson_id], index)
 
 
+HERO = ("minimax", 7)  # the Home page's moving picture: p_g settles on p_data and D on 1/2
+
+
+def hero() -> None:
+    """A whole recorded run, looping, with no training: the first thing a visitor sees."""
+    lesson_id, step = HERO
+    try:
+        replay = _replay(lesson_id, step - 1)
+    except RecordingProblem:
+        return  # the Home page goes on without its picture
+    replay_view.loop(lesson_id, step - 1, replay, projector.on())
+
+
 def _state() -> dict:
     """Per-tab answers: {(lesson, step): {"answer": ..., "revealed": bool}}."""
     return st.session_state.setdefault("lessons", {})

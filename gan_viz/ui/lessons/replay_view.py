@@ -188,6 +188,13 @@ def _with_circles(text: str, replay: Replay, picked: list[str]) -> str:
     return json.dumps(fig)
 
 
+def loop(lesson_id: str, index: int, replay: Replay, projector: bool) -> None:
+    """The data view of a whole recorded run, playing on a loop."""
+    text = _animation(lesson_id, index, replay, replay.n_frames, projector, "game")
+    height = json.loads(text)["layout"]["height"]
+    replay_chart(text, height, key=f"loop-{lesson_id}-{index}", loop=True)
+
+
 def show(
     lesson: Lesson,
     index: int,

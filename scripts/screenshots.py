@@ -125,6 +125,7 @@ def pick(page, label: str, option: str) -> None:
 
 def train_to(page, steps: int, seconds: float) -> None:
     """Press Train, wait until the page reports `steps` iterations, press Pause."""
+    print(f"  training to iteration {steps:,}", flush=True)
     button(page, "Train").click()
     wait_until(page, lambda: iteration(page) >= steps, seconds, f"iteration {steps}")
     button(page, "Pause").click()
@@ -150,14 +151,14 @@ def settle(page) -> None:
     wait_until(page, lambda: spinner.count() == 0, 60, "the page to finish running")
 
 
-def save(page, out: Path, name: str, anchor=None) -> Path:
-    """A 1280 x HEIGHT picture from the top of the page, or from just above `anchor`."""
+def save(page, out: Path, name: str, anchor=None, height: int = HEIGHT) -> Path:
+    """A 1280 x `height` picture from the top of the page, or from just above `anchor`."""
     settle(page)
     top = 0.0
     if anchor is not None:
         top = max(0.0, anchor.first.bounding_box()["y"] - 24)
     path = out / f"{name}.png"
-    page.screenshot(path=str(path), clip={"x": 0, "y": top, "width": 1280, "height": HEIGHT})
+    page.screenshot(path=str(path), clip={"x": 0, "y": top, "width": 1280, "height": height})
     with Image.open(path) as im:
         small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
     small.save(path, optimize=True)
@@ -215,7 +216,7 @@ def shoot_theory_lab(browser, app: App, out: Path, steps: int) -> None:
 def shoot_mnist(browser, app: App, out: Path, steps: int) -> None:
     """The conditional preset (digits by a few hundred iterations on a CPU), trained live."""
     context, page = open_page(browser, app.url + "mnist")
-    wait_until(page, lambda: iteration(page) == 0, 300, "the MNIST page at iteration 0")
+    wait_until(page, lambda: iteration(page) == 0, 900, "the MNIST page at iteration 0")
     pick(page, "Lesson preset", "Conditional GAN: ask for a digit")
     page.get_by_text("Digit to ask for").wait_for(timeout=60_000)
     train_to(page, steps, 600)
@@ -241,7 +242,8 @@ def shoot_runs(browser, app: App, out: Path) -> None:
         180,
         "both runs' views",
     )
-    save(page, out, "runs")
+    # The slider, the overlaid curves and the two views side by side: taller than the rest.
+    save(page, out, "runs", page.get_by_text("Comparing"), height=1120)
     context.close()
 
 
@@ -284,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
                     "runs": lambda: shoot_runs(browser, app, args.out),
                 }
                 for name in args.pages:
+                    print(f"{name}: opening the page", flush=True)
                     shots[name]()
                 browser.close()
         except Exception:

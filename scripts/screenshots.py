@@ -127,7 +127,14 @@ def train_to(page, steps: int, seconds: float) -> None:
     """Press Train, wait until the page reports `steps` iterations, press Pause."""
     print(f"  training to iteration {steps:,}", flush=True)
     button(page, "Train").click()
-    wait_until(page, lambda: iteration(page) >= steps, seconds, f"iteration {steps}")
+    start = told = time.monotonic()
+    while (now := iteration(page)) < steps:
+        if time.monotonic() - start > seconds:
+            raise TimeoutError(f"timed out after {seconds:.0f} s at iteration {now:,} of {steps:,}")
+        if time.monotonic() - told > 30:  # a slow machine shows it is moving
+            print(f"  iteration {now:,}", flush=True)
+            told = time.monotonic()
+        page.wait_for_timeout(250)
     button(page, "Pause").click()
     button(page, "Train").wait_for(timeout=60_000)
 
@@ -219,7 +226,7 @@ def shoot_mnist(browser, app: App, out: Path, steps: int) -> None:
     wait_until(page, lambda: iteration(page) == 0, 900, "the MNIST page at iteration 0")
     pick(page, "Lesson preset", "Conditional GAN: ask for a digit")
     page.get_by_text("Digit to ask for").wait_for(timeout=60_000)
-    train_to(page, steps, 600)
+    train_to(page, steps, 1800)
     wait_until(page, lambda: plots_drawn(page, 3), 120, "the grid and charts")
     save(page, out, "mnist")
     context.close()

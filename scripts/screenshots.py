@@ -5,7 +5,7 @@ Chromium with playwright (never `playwright install`), opens each page at its UR
 a page trains (waiting on the iteration it reports, not on a clock), and writes PNGs to docs/img/.
 
     sh scripts/hero.sh                  # first: records the two runs the Runs page shows
-    python scripts/screenshots.py       # all pages, about 3-5 minutes of CPU
+    python scripts/screenshots.py       # all pages: minutes; half an hour on a busy 2-core machine
     python scripts/screenshots.py --pages playground runs
 
 The Runs page shows a copy of the store scripts/hero.sh made (build/hero/runs.sqlite), so the
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
     parser.add_argument("--store", type=Path, default=ROOT / "build" / "hero" / "runs.sqlite")
     parser.add_argument("--steps", type=int, default=3000, help="playground iterations")
-    parser.add_argument("--mnist-steps", type=int, default=500, help="MNIST iterations")
+    parser.add_argument("--mnist-steps", type=int, default=400, help="MNIST iterations")
     parser.add_argument("--theory-steps", type=int, default=1000, help="theory lab D steps")
     args = parser.parse_args(argv)
     if "runs" in args.pages and not args.store.is_file():

@@ -1,12 +1,14 @@
 """The screenshots in README.md and docs/, taken from the real app so they can be redone.
 
-Starts `streamlit run app.py` headless on a free port (as tests/browser.py does), drives Debian's
+Starts `python -m gan_viz app --headless` on a free port (the app routed by gan_viz/ui/app.py,
+with the server options `gan-viz app` carries), drives Debian's
 Chromium with playwright (never `playwright install`), opens each page at its URL, trains where
 a page trains (waiting on the iteration it reports, not on a clock), and writes PNGs to docs/img/.
 
     sh scripts/hero.sh                  # first: records the two runs the Runs page shows
     python scripts/screenshots.py       # all pages: minutes; half an hour on a busy 2-core machine
     python scripts/screenshots.py --pages playground runs
+    python scripts/screenshots.py --pages lessons   # no training: about a minute
 
 The Runs page shows a copy of the store scripts/hero.sh made (build/hero/runs.sqlite), so the
 runs the pages train here never land in it, nor in your own store. Each PNG is reduced to a
@@ -45,12 +47,13 @@ CHROMIUM_ARGS = [
 # Laid out in a tall window, so nothing scrolls; each picture is a 1280 x HEIGHT cut of it.
 VIEWPORT = {"width": 1280, "height": 2000}
 HEIGHT = 860
-PAGES = ["home", "playground", "theory-lab", "mnist", "runs"]
+PAGES = ["home", "lessons", "playground", "theory-lab", "mnist", "runs"]
 STATUS = re.compile(r"^Iteration [\d,]+ ·")
 
 
 class App:
-    """`streamlit run app.py` on a free port with its own run store; output in a log file."""
+    """`python -m gan_viz app` (the routed app, gan_viz/ui/app.py, with the server options
+    `gan-viz app` carries) on a free port with its own run store; output in a log file."""
 
     def __init__(self, store: Path, log: Path):
         with socket.socket() as s:
@@ -60,8 +63,8 @@ class App:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "GAN_VIZ_STORE": str(store)}
         self.log_path = log
         self._log = open(log, "w")
-        command = [sys.executable, "-m", "streamlit", "run", "app.py"]
-        command += ["--server.headless", "true", "--server.port", str(self.port)]
+        command = [sys.executable, "-m", "gan_viz", "app", "--port", str(self.port)]
+        command += ["--address", "127.0.0.1", "--headless"]
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -73,13 +76,13 @@ class App:
         end = time.monotonic() + 120
         while time.monotonic() < end:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log.read_text()}")
+                raise RuntimeError(f"gan-viz app exited: {log.read_text()}")
             with contextlib.suppress(OSError):
                 with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
                     if r.status == 200:
                         return
             time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not come up: {log.read_text()}")
+        raise RuntimeError(f"gan-viz app did not come up: {log.read_text()}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -187,6 +190,17 @@ def shoot_home(browser, app: App, out: Path) -> None:
     context.close()
 
 
+def shoot_lessons(browser, app: App, out: Path) -> None:
+    """The first lesson's first step, opened by its link: text, formula, question, replay."""
+    context, page = open_page(browser, app.url + "lessons?lesson=minimax&step=1")
+    page.get_by_text("Step 1 of").wait_for(timeout=120_000)
+    page.get_by_text("Predict first.").wait_for(timeout=60_000)
+    wait_until(page, lambda: plots_drawn(page, 1), 120, "the replay")
+    page.wait_for_timeout(1500)  # the replay loops: let it move past its first frame
+    save(page, out, "lessons", page.get_by_text("Step 1 of"), height=1240)
+    context.close()
+
+
 def shoot_playground(browser, app: App, out: Path, steps: int) -> None:
     """fig1, trained live to `steps` iterations and paused: Goodfellow et al.'s Fig. 1."""
     context, page = open_page(browser, app.url + "playground")
@@ -285,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 shots = {
                     "home": lambda: shoot_home(browser, app, args.out),
+                    "lessons": lambda: shoot_lessons(browser, app, args.out),
                     "playground": lambda: shoot_playground(browser, app, args.out, args.steps),
                     "theory-lab": lambda: shoot_theory_lab(
                         browser, app, args.out, args.theory_steps

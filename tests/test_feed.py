@@ -47,7 +47,9 @@ def run():
     return ToyGAN(cfg)
 
 
-def test_feed_writes_each_new_snapshot_and_each_change_of_view(tmp_path, run):
+def test_feed_writes_each_new_snapshot_and_each_change_of_view(tmp_path, run, monkeypatch):
+    # the lease outlasts the training below on a busy machine (its expiry is tested apart)
+    monkeypatch.setattr(feed_module, "FEED_LEASE_SECONDS", 120.0)
     feed = FrameFeed(tmp_path)
     assert feed.url.startswith("frames/") and feed.path == tmp_path / feed.url
     built = []

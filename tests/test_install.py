@@ -39,6 +39,9 @@ def test_an_installed_wheel_serves_the_app_from_any_folder(tmp_path):
     subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
     assert (site / "gan_viz" / "ui" / "streamlit.toml").exists()
     assert (site / "gan_viz" / "ui" / "common" / "live_chart.html").exists()
+    assert (site / "gan_viz" / "ui" / "lessons" / "replay_chart.html").exists()
+    assert list((site / "gan_viz" / "lessons" / "recordings").glob("*.npz"))
+    assert list((site / "gan_viz" / "drawings").glob("*.json"))
 
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(

@@ -68,33 +68,16 @@ def frame_title(label: str, snap) -> str:
     return f"{label}: iteration {snap.step:,}{tail}"
 
 
-def animation_figure(
-    snaps: list, label: str = "", *, projector: bool = False, height: int = 640
-) -> go.Figure:
-    """One frame per snapshot, named by its index; a play/pause pair and a slider labelled with
-    the iteration. The axes stay fixed (as the views fix them from the target's window)."""
-    if not snaps:
-        raise ValueError("an animation needs at least one snapshot")
-    figures = [
-        view_figure(s, projector=projector, height=height, title=frame_title(label, s))
-        for s in snaps
-    ]
-    fig = go.Figure(figures[0])
-    fig.data = []
-    fig.add_traces(packed(figures[0].data))
-    fig.frames = [
-        go.Frame(data=packed(f.data), name=str(i), layout=dict(title=f.layout.title))
-        for i, f in enumerate(figures)
-    ]
+def player_controls(steps: list[int], clock: str = "iteration", frame_ms: int = FRAME_MS) -> dict:
+    """Layout of an animation whose frames are named 0, 1, ...: a play/pause pair and a slider
+    labelled with each frame's step (`clock` names the unit), under the plot."""
     redraw = dict(
         frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0)
     )
     play = dict(
-        frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True, transition=dict(duration=0)
+        frame=dict(duration=frame_ms, redraw=True), fromcurrent=True, transition=dict(duration=0)
     )
-    fig.update_layout(
-        height=height + SLIDER_ROOM,
-        margin=dict(b=SLIDER_ROOM),
+    return dict(
         updatemenus=[
             dict(
                 type="buttons",
@@ -119,13 +102,38 @@ def animation_figure(
                 y=0.0,
                 yanchor="top",
                 pad=dict(t=40),
-                currentvalue=dict(prefix="iteration ", visible=True),
+                currentvalue=dict(prefix=f"{clock} ", visible=True),
                 steps=[
-                    dict(method="animate", label=f"{s.step:,}", args=[[str(i)], redraw])
-                    for i, s in enumerate(snaps)
+                    dict(method="animate", label=f"{step:,}", args=[[str(i)], redraw])
+                    for i, step in enumerate(steps)
                 ],
             )
         ],
+    )
+
+
+def animation_figure(
+    snaps: list, label: str = "", *, projector: bool = False, height: int = 640
+) -> go.Figure:
+    """One frame per snapshot, named by its index; a play/pause pair and a slider labelled with
+    the iteration. The axes stay fixed (as the views fix them from the target's window)."""
+    if not snaps:
+        raise ValueError("an animation needs at least one snapshot")
+    figures = [
+        view_figure(s, projector=projector, height=height, title=frame_title(label, s))
+        for s in snaps
+    ]
+    fig = go.Figure(figures[0])
+    fig.data = []
+    fig.add_traces(packed(figures[0].data))
+    fig.frames = [
+        go.Frame(data=packed(f.data), name=str(i), layout=dict(title=f.layout.title))
+        for i, f in enumerate(figures)
+    ]
+    fig.update_layout(
+        height=height + SLIDER_ROOM,
+        margin=dict(b=SLIDER_ROOM),
+        **player_controls([s.step for s in snaps], "iteration"),
     )
     return fig
 

@@ -22,17 +22,13 @@ the two files are copied once into a cache folder.
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-import tempfile
 from pathlib import Path
 
-import plotly
 import plotly.graph_objects as go
-import plotly.io
 import streamlit.components.v1 as components
 
 from gan_viz.live.feed import FrameFeed, figure_json
+from gan_viz.ui.common.plotly_component import plotly_component_folder
 
 INDEX_HTML = (Path(__file__).parent / "live_chart.html").read_text()
 
@@ -41,18 +37,7 @@ _component = None
 
 def component_folder() -> Path:
     """index.html and plotly.min.js together, as Streamlit's component server needs them."""
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    tag = hashlib.sha1(INDEX_HTML.encode() + plotly.__version__.encode()).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / f"gan-viz-live-chart-{tag}"
-    if not (folder / "plotly.min.js").exists():
-        staging = Path(tempfile.mkdtemp(prefix="gan-viz-live-chart-"))
-        (staging / "index.html").write_text(INDEX_HTML)
-        shutil.copyfile(source, staging / "plotly.min.js")
-        try:
-            staging.rename(folder)  # atomic: two sessions may race to create it
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-    return folder
+    return plotly_component_folder("live-chart", INDEX_HTML)
 
 
 def live_chart(

@@ -17,7 +17,7 @@ import plotly.io
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
-from gan_viz.export.animation import SLIDER_ROOM
+from gan_viz.export.animation import SLIDER_ROOM, player_controls
 from gan_viz.lessons.claims import metric_value
 from gan_viz.lessons.format import Lesson, Step
 from gan_viz.lessons.recording import Replay
@@ -79,46 +79,10 @@ def _build(replay: Replay, frames: int, projector: bool, mode: str) -> str:
         specs.append((snap.step, spec))
     first = specs[0][1]
     layout = dict(first["layout"])
-    redraw = dict(
-        frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0)
-    )
-    play = dict(
-        frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True, transition=dict(duration=0)
-    )
     layout.update(
         height=DATA_HEIGHT + SLIDER_ROOM,
         margin={**layout.get("margin", {}), "b": SLIDER_ROOM},
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                x=0.0,
-                y=0.0,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=50, r=10),
-                showactive=False,
-                buttons=[
-                    dict(label="▶ Play", method="animate", args=[None, play]),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], redraw]),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=0,
-                x=0.22,
-                len=0.78,
-                y=0.0,
-                yanchor="top",
-                pad=dict(t=40),
-                currentvalue=dict(prefix=f"{clock} ", visible=True),
-                steps=[
-                    dict(method="animate", label=f"{step:,}", args=[[str(i)], redraw])
-                    for i, (step, _) in enumerate(specs)
-                ],
-            )
-        ],
+        **player_controls([step for step, _ in specs], clock, FRAME_MS),
     )
     figure = dict(
         data=first["data"],

@@ -16,8 +16,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from gan_viz.cli.outputs import WriteFailed, ensure_writable
 from gan_viz.config import ConfigError, RunConfig
 from gan_viz.toy import ToyGAN
+
+MAX_SAMPLES = 1_000_000  # samples.npy: 8 MB for 2-D points, drawn in one forward pass of G
 
 # flag -> (section, field, type, help); None means "not given" so presets and defaults show through
 FLAGS: list[tuple[str, str, str, type, str]] = [
@@ -87,16 +90,14 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
     """The RunConfig the flags ask for (a preset, then each given flag) and the preset's steps."""
     from gan_viz.presets import PRESETS, default_config
-    from gan_viz.targets import TARGETS, parse_points
+    from gan_viz.targets import TARGETS, parse_points, read_points
 
     cfg, steps = RunConfig(), None
+    text = read_points(args.points) if args.points else None  # bounded; refused in one line
     if args.target in TARGETS and args.target != "points":
         cfg = default_config(args.target)
     elif args.points or args.target == "points":
-        try:
-            dim = parse_points(Path(args.points).read_text()).shape[1] if args.points else 1
-        except OSError:
-            dim = 1  # the read error is reported below, with the flag's name
+        dim = parse_points(text).shape[1] if args.points else 1
         cfg = default_config("ring8" if dim == 2 else "gaussian")
     if args.preset:
         if args.preset not in PRESETS:
@@ -115,12 +116,7 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
             except json.JSONDecodeError:
                 params[key] = raw
         if args.points:
-            try:
-                params["points"] = Path(args.points).read_text()
-            except OSError as err:
-                raise ConfigError(
-                    "--points", args.points, f"a readable CSV file ({err.strerror})"
-                ) from None
+            params["points"] = text
         changes["target"] = {"name": name, "params": params}
     if args.hidden is not None:
         changes.setdefault("nets", {}).update(g_hidden=args.hidden, d_hidden=args.hidden)
@@ -177,11 +173,19 @@ def write_metrics_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
 
 
 def write_run(run: ToyGAN, out: Path, n_samples: int) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(run.config_json())
-    write_metrics_csv(out / "metrics.csv", run.history.columns())
-    np.save(out / "samples.npy", run.sample(n_samples))
-    torch.save(run.weights(), out / "weights.pt")
+    """config.json, metrics.csv, samples.npy, weights.pt into `out`; WriteFailed (one line)
+    names what could not be written, the rest is kept."""
+    from gan_viz.cli.outputs import write_files
+
+    write_files(
+        out,
+        {
+            "config.json": lambda p: p.write_text(run.config_json()),
+            "metrics.csv": lambda p: write_metrics_csv(p, run.history.columns()),
+            "samples.npy": lambda p: np.save(p, run.sample(n_samples)),
+            "weights.pt": lambda p: torch.save(run.weights(), p),
+        },
+    )
 
 
 def _record_the_end(toy: ToyGAN) -> None:
@@ -230,11 +234,9 @@ def run(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
     if steps < 0:
         raise ConfigError("--steps", steps, "a whole number >= 0")
-    if args.samples < 1:
-        raise ConfigError("--samples", args.samples, "a whole number >= 1")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError("--out", str(out), "a folder (this is a file)")
+    if not 1 <= args.samples <= MAX_SAMPLES:
+        raise ConfigError("--samples", args.samples, f"a whole number from 1 to {MAX_SAMPLES:,}")
+    out = ensure_writable(args.out, "--out")
     toy = ToyGAN(cfg)
     follower, saved = None, ""
     if not args.no_store:
@@ -249,7 +251,11 @@ def run(args: argparse.Namespace) -> int:
         saved = f" Saved as run {rec.run_id} in {store.path}."
         print(f"gan-viz train: recording as run {rec.run_id} in {store.path}", file=sys.stderr)
     train_loop(toy, steps, args.quiet, follower)
-    write_run(toy, out, args.samples)
+    try:
+        write_run(toy, out, args.samples)
+    except WriteFailed as err:
+        print(f"gan-viz train: {err}.{saved}", file=sys.stderr)
+        return 1
     last = toy.history.last_row()
     summary = f"step {toy.step_count}: JS {last.get('js', float('nan')):.4f} nats"
     if "modes" in last:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from gan_viz.cli.outputs import WriteFailed
 from gan_viz.cli.train import FLAGS, SWITCHES
 from gan_viz.config import ConfigError
 from gan_viz.images.config import MODELS, PRECISIONS, SOURCES, ImageRunConfig
@@ -120,15 +122,18 @@ def write_metrics_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
 
 
 def write_run(run, out: Path) -> None:
+    from gan_viz.cli.outputs import write_files
     from gan_viz.images.mosaic import write_png
 
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(run.config_json())
-    write_metrics_csv(out / "metrics.csv", run.history.columns())
+    writers = {
+        "config.json": lambda p: p.write_text(run.config_json()),
+        "metrics.csv": lambda p: write_metrics_csv(p, run.history.columns()),
+    }
     last = run.history.latest()
     if last is not None:
-        write_png(out / "grid.png", last.grid)
-    torch.save(run.weights(), out / "weights.pt")
+        writers["grid.png"] = lambda p: write_png(p, last.grid)
+    writers["weights.pt"] = lambda p: torch.save(run.weights(), p)
+    write_files(out, writers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -138,9 +143,13 @@ def run(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
     if steps < 0:
         raise ConfigError("--steps", steps, "a whole number >= 0")
+    from gan_viz.cli.outputs import ensure_writable
+    from gan_viz.images.config import validate_images
+
+    validate_images(cfg)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError("--out", str(out), "a folder (this is a file)")
+    if os.environ.get("RANK", "0") == "0":  # under torchrun rank 0 alone writes (and checks)
+        out = ensure_writable(out, "--out")
     ctx = distributed.init_from_env(cfg.device) if distributed.launched_by_torchrun() else None
     try:
         return _train(cfg, steps, out, args, ctx)
@@ -185,7 +194,11 @@ def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace,
         in_sync = all(np.allclose(s, sums[0], rtol=1e-9, atol=0) for s in sums)
     if not main:
         return 0 if in_sync is not False else 1
-    write_run(run, out)
+    try:
+        write_run(run, out)
+    except WriteFailed as err:
+        print(f"gan-viz train-images: {err}.{saved}", file=sys.stderr)
+        return 1
     summary = summarise(run)
     if ctx is not None:
         state = "in sync" if in_sync else "NOT in sync"

@@ -319,10 +319,10 @@ def _points_text(data: str | bytes) -> str:
     """CSV bytes or text as text, refused (ConfigError) when too long or not text at all."""
     if len(data) > MAX_POINTS_BYTES:
         # a bounded read stops at one byte past the limit: the true size is unknown
-        exact = len(data) > MAX_POINTS_BYTES + 1
+        over = f"more than {MAX_POINTS_BYTES / 1e6:.0f} MB"
         raise ConfigError(
             "points file",
-            f"{len(data) / 1e6:.1f} MB" if exact else f"more than {MAX_POINTS_BYTES / 1e6:.0f} MB",
+            f"{len(data):,} bytes ({over})" if len(data) > MAX_POINTS_BYTES + 1 else over,
             f"a CSV of at most {MAX_POINTS_BYTES / 1e6:.0f} MB ({MAX_POINTS:,} points)",
         )
     if isinstance(data, bytes):
@@ -369,24 +369,23 @@ def parse_points(data: str | bytes | np.ndarray | list) -> np.ndarray:
         if first is None:
             raise ConfigError("points file", "an empty file", "one or two numeric columns")
         try:
-            float(first.split(",")[0])
+            float(first.split(",", 1)[0])
             lines = itertools.chain([first], lines)
-            offset = 1
         except ValueError:
-            offset = 2  # a header row
+            pass  # a header row
         rows = []
         for i, ln in enumerate(lines):
             cells = ln.split(",", 2)  # at most 3 pieces however long the line
             if len(cells) > 2:
                 raise ConfigError(
-                    "points file", f"line {i + offset}: 3 or more columns", "1 or 2 columns"
+                    "points file", f"line {i + 1}: 3 or more columns", "1 or 2 columns"
                 )
             try:
                 rows.append([float(c) for c in cells])
             except ValueError:
                 raise ConfigError(
                     "points file",
-                    f"line {i + offset}: {ln[:40]!r}",
+                    f"line {i + 1}: {ln[:40]!r}",
                     "numbers separated by commas",
                 ) from None
             if len(rows) > MAX_POINTS:
@@ -423,7 +422,7 @@ def parse_points(data: str | bytes | np.ndarray | list) -> np.ndarray:
         raise ConfigError(
             "points",
             "all points equal (or nearly) along an axis",
-            f"points whose spread along each axis is more than {MIN_SPREAD:g} of their size",
+            f"points that vary along each axis (a spread over {MIN_SPREAD:g} of their size)",
         )
     return arr
 

@@ -64,11 +64,11 @@ def ensure_writable(path: str | Path, flag: str = "--out", kind: str = "folder")
     except ConfigError as err:
         raise ConfigError(flag, str(path), err.allowed) from None
     probe = folder / f".gan-viz-probe-{os.getpid()}"
-    step = "make"
+    step, where = "make", folder
     try:
-        for step, where in [("make", d) for d in made] + [("write in", folder)]:
-            if step == "make":
-                where.mkdir()
+        for where in made:
+            where.mkdir()
+        step, where = "write in", folder
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             os.write(fd, b"\n")

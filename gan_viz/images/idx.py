@@ -52,7 +52,7 @@ def _too_large(path: Path, what: str) -> DataError:
     return DataError(
         "MNIST file",
         path,
-        f"{what} over {MAX_IDX_BYTES / 1e6:.0f} MB, the most an IDX file may hold here "
+        f"{what} {MAX_IDX_BYTES / 1e6:.0f} MB, the most an IDX file may hold here "
         "(MNIST's largest is 47 MB)",
     )
 

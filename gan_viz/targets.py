@@ -162,6 +162,8 @@ def _num(params: dict, key: str, *, positive: bool = False, lo=None, hi=None) ->
         raise ConfigError(key, v, "a number") from None
     if not np.isfinite(v):
         raise ConfigError(key, v, "a finite number")
+    if abs(v) > MAX_ABS:  # as for points: beyond it the windows and grids overflow
+        raise ConfigError(key, v, f"a number from {-MAX_ABS:g} to {MAX_ABS:g}")
     if positive and v <= 0:
         raise ConfigError(key, v, "a number > 0")
     if lo is not None and v < lo or hi is not None and v > hi:
@@ -177,6 +179,8 @@ def _vec(params: dict, key: str, n: int | None = None, positive: bool = False) -
         raise ConfigError(key, v, "a list of numbers") from None
     if arr.ndim != 1 or (n is not None and len(arr) != n) or not np.all(np.isfinite(arr)):
         raise ConfigError(key, v, f"a list of {n or 'some'} finite numbers")
+    if np.any(np.abs(arr) > MAX_ABS):
+        raise ConfigError(key, v, f"numbers from {-MAX_ABS:g} to {MAX_ABS:g}")
     if positive and np.any(arr <= 0):
         raise ConfigError(key, v, "numbers > 0")
     return arr

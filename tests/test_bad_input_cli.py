@@ -250,8 +250,12 @@ def test_the_idx_reader_decompresses_with_a_cap():
         (["train", "--batch", "1000000"], "batch size: got '1,000,000 x 256 hidden units"),
         (["train", "--eval-samples", "1000000", "--hidden", "2048"], "TFLOP a metric row"),
         (["train-images", "--batch", "1000000"], "batch size: got '1,000,000 images"),
+        (["train", "--steps", "10000000000000"], "at most 20,000,000 with --record-every 10"),
+        (["train-images", "--steps", "10000000000000", "--eval-every", "1"],
+         "at most 2,000,000 with --eval-every 1"),
     ],
-    ids=["seeds", "samples", "eval-samples", "net-size", "batch", "metric-row", "image-batch"],
+    ids=["seeds", "samples", "eval-samples", "net-size", "batch", "metric-row", "image-batch",
+         "steps", "image-steps"],
 )  # fmt: skip
 def test_a_size_setting_beyond_a_laptop_is_refused_before_any_work(tmp_path, argv, message):
     r = capped_gan_viz(*argv, "--out", str(tmp_path / "o"))

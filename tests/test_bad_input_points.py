@@ -95,3 +95,17 @@ def test_points_at_the_bounds_train_and_measure_finite(csv):
     for key in ("js", "kl", "rkl", "v"):
         assert np.isfinite(row[key]), (key, row)
     assert 0 <= row["js"] <= np.log(2) + 1e-9
+
+
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("gaussian", {"mean": 1e300}),
+        ("gaussian", {"std": 1e300}),
+        ("ring8", {"radius": -1e7}),
+        ("bimodal", {"means": [-1e300, 1e300]}),
+    ],
+)
+def test_target_parameters_beyond_the_same_bound_are_refused(name, params):
+    with pytest.raises(ConfigError, match="from -1e\\+06 to 1e\\+06"):
+        make_target(TargetConfig(name, params))

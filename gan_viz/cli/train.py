@@ -20,7 +20,8 @@ from gan_viz.cli.outputs import WriteFailed, ensure_writable
 from gan_viz.config import ConfigError, RunConfig
 from gan_viz.toy import ToyGAN
 
-MAX_SAMPLES = 1_000_000  # samples.npy: 8 MB for 2-D points, drawn in one forward pass of G
+MAX_SAMPLES = 1_000_000  # samples.npy: 8 MB for 2-D points, G run on them in chunks
+MAX_ROWS = 2_000_000  # metric rows a run may record: ~20 float64 columns, 320 MB in memory
 
 # flag -> (section, field, type, help); None means "not given" so presets and defaults show through
 FLAGS: list[tuple[str, str, str, type, str]] = [
@@ -134,6 +135,20 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
     return cfg, steps
 
 
+def check_steps(steps: int, every: int, every_flag: str) -> None:
+    """Refuse a negative --steps, or one whose metric rows (one each `every` iterations,
+    ~160 bytes a row, kept in memory) would not fit a laptop."""
+    if steps < 0:
+        raise ConfigError("--steps", steps, "a whole number >= 0")
+    if isinstance(every, int) and every > 0 and steps // every > MAX_ROWS:
+        raise ConfigError(
+            "--steps",
+            steps,
+            f"at most {MAX_ROWS * every:,} with {every_flag} {every} "
+            f"({MAX_ROWS:,} metric rows, ~{MAX_ROWS * 160 / 1e6:.0f} MB in memory)",
+        )
+
+
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     add_config_arguments(parser)
     parser.add_argument("--steps", type=int, help="iterations to train (default 2000)")
@@ -232,8 +247,7 @@ def train_loop(toy: ToyGAN, until_step: int, quiet: bool, follower=None) -> None
 def run(args: argparse.Namespace) -> int:
     cfg, preset_steps = config_from_args(args)
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
-    if steps < 0:
-        raise ConfigError("--steps", steps, "a whole number >= 0")
+    check_steps(steps, cfg.cadence.record_every, "--record-every")
     if not 1 <= args.samples <= MAX_SAMPLES:
         raise ConfigError("--samples", args.samples, f"a whole number from 1 to {MAX_SAMPLES:,}")
     out = ensure_writable(args.out, "--out")

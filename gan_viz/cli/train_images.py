@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from gan_viz.cli.outputs import WriteFailed
-from gan_viz.cli.train import FLAGS, SWITCHES
+from gan_viz.cli.train import FLAGS, SWITCHES, check_steps
 from gan_viz.config import ConfigError
 from gan_viz.images.config import MODELS, PRECISIONS, SOURCES, ImageRunConfig
 
@@ -141,8 +141,7 @@ def run(args: argparse.Namespace) -> int:
 
     cfg, preset_steps = config_from_args(args)
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
-    if steps < 0:
-        raise ConfigError("--steps", steps, "a whole number >= 0")
+    check_steps(steps, cfg.cadence.eval_every, "--eval-every")
     from gan_viz.cli.outputs import ensure_writable
     from gan_viz.images.config import validate_images
 

@@ -394,7 +394,7 @@ def parse_points(data: str | bytes | np.ndarray | list) -> np.ndarray:
                 ) from None
             if len(rows) > MAX_POINTS:
                 raise ConfigError(
-                    "points", f"more than {MAX_POINTS:,} points", f"at most {MAX_POINTS:,} points"
+                    "points", f"{MAX_POINTS + 1:,} points or more", f"at most {MAX_POINTS:,} points"
                 )
         if len({len(r) for r in rows}) > 1:
             raise ConfigError("points file", "rows of different lengths", "1 or 2 columns")

@@ -209,7 +209,7 @@ def test_a_points_file_of_millions_of_short_lines_stops_at_the_row_limit(tmp_pat
     many.write_bytes(b"1\n2\n" * 4_500_000)  # 18 MB: under the byte limit, 9 million rows
     r = capped_gan_viz("train", *TINY, "--no-store", "--points", str(many))
     assert r.returncode == 2
-    assert "more than 200,000 points" in one_line(r.stderr)
+    assert "200,001 points or more" in one_line(r.stderr)
 
 
 def test_a_gzipped_idx_that_expands_to_gigabytes_is_refused_in_bounded_memory(tmp_path):

@@ -18,7 +18,7 @@ from gan_viz.toy import ToyGAN
     [
         (bytes(MAX_POINTS_BYTES + 1), "more than 20 MB"),
         (b"1\n" * (MAX_POINTS_BYTES // 2 + 1), "more than 20 MB"),
-        (b"1\n2\n" * 200_000, f"more than {MAX_POINTS:,} points"),
+        (b"1\n2\n" * 200_000, f"{MAX_POINTS + 1:,} points or more"),
         (b"1" + b",1" * 1_000_000, "line 1: 3 or more columns"),
         (b"x,y\n1,2\n3,4,5\n", "line 2: 3 or more columns"),
         (bytes(range(256)) * 4, "binary data (byte 128 is not UTF-8 text)"),

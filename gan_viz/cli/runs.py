@@ -289,8 +289,8 @@ def _media_options(args) -> dict:
 
     if args.chart not in CHARTS:
         raise ConfigError("--chart", args.chart, " or ".join(CHARTS))
-    from gan_viz.export import MAX_FRAMES, check_frames
-    from gan_viz.export.movie import ASPECT, DEFAULT_WIDTH, MAX_WIDTH
+    from gan_viz.export import MAX_FRAMES
+    from gan_viz.export.movie import MAX_WIDTH
 
     max_mb = _number("--max-mb", args.max_mb, float, 0.01, "a size in MB of at least 0.01")
     frames = _number(
@@ -300,12 +300,6 @@ def _media_options(args) -> dict:
     width = _number(
         "--width", args.width, int, 160, f"a whole number of pixels from 160 to {top}", top
     )
-    if args.format in ("gif", "mp4"):
-        w = width or (DEFAULT_WIDTH if args.format == "gif" else 1280)
-        try:
-            check_frames(frames, w, round(w * ASPECT))
-        except ConfigError as err:
-            raise ConfigError("--frames x --width", err.given, err.allowed) from None
     return dict(
         frames=frames,
         max_bytes=None if max_mb is None else int(max_mb * 1e6),

@@ -11,8 +11,9 @@ import numpy as np
 DEFAULT_FRAMES = 60  # frames of an animation: a smooth minute-long story of most runs
 MAX_FRAMES = 500  # each frame is a stored snapshot read into memory (~0.1-0.5 MB)
 # A GIF or MP4 holds every drawn frame in memory, RGB plus its palette copy (~4 bytes a pixel):
-# 400 million pixels is ~1.6 GB at the peak, what a laptop can spare (e.g. 200 frames at 1600 px).
-MAX_FRAME_PIXELS = 400_000_000
+# 600 million pixels is ~2.4 GB at the peak. The Runs page's largest GIF (200 frames, 1920 px
+# wide) is 553 million; the CLI's --frames and --width alone would allow 1,400 million.
+MAX_FRAME_PIXELS = 600_000_000
 
 
 def check_frames(frames: int, width: int, height: int) -> None:

@@ -27,9 +27,12 @@ FPS = 8
 GIF_COLOURS = 128  # a palette per frame: the heat map's gradient needs many, samples few
 
 
-def _load(store, run_id: int, frames: int) -> tuple[list, str]:
+def _load(store, run_id: int, frames: int, width: int, height: int) -> tuple[list, str]:
+    """The snapshots of the frames to draw, once the frames (as many as asked, fewer when the
+    run holds fewer snapshots) are known to fit in memory at width x height."""
     run = store.open(run_id)
     seqs = frame_seqs(run.snapshot_index(), frames)
+    check_frames(max(2, len(seqs)), width, height)
     return [run.snapshot(s) for s in seqs], run.info.label
 
 
@@ -91,8 +94,7 @@ def export_gif(
     fps: int = FPS,
 ) -> Path:
     check_width(width)
-    check_frames(frames, width, round(width * ASPECT))
-    snaps, label = _load(store, run_id, frames)
+    snaps, label = _load(store, run_id, frames, width, round(width * ASPECT))
     path = Path(path)
     path.write_bytes(gif_bytes(snaps, label, width, max_bytes, fps))
     return path
@@ -128,8 +130,7 @@ def export_mp4(
     check_width(width)
     width -= width % 2  # H.264 in yuv420p wants even sides
     height = round(width * ASPECT / 2) * 2
-    check_frames(frames, width, height)
-    snaps, label = _load(store, run_id, frames)
+    snaps, label = _load(store, run_id, frames, width, height)
     images = draw_frames(snaps, width, height, label)
     path = Path(path)
     cmd = [

@@ -13,6 +13,8 @@ from scipy import special
 from gan_viz.errors import ConfigError
 from gan_viz.grid import Grid
 
+MAX_ABS = 1e6  # |coordinate| bound: KDE windows and grids of wider data overflow float maths
+
 
 @dataclass(frozen=True)
 class Modes:
@@ -142,6 +144,8 @@ def number_param(params: dict, key: str, *, positive: bool = False, lo=None, hi=
         raise ConfigError(key, v, "a number") from None
     if not np.isfinite(v):
         raise ConfigError(key, v, "a finite number")
+    if abs(v) > MAX_ABS:  # as for points: beyond it the windows and grids overflow
+        raise ConfigError(key, v, f"a number from {-MAX_ABS:g} to {MAX_ABS:g}")
     if positive and v <= 0:
         raise ConfigError(key, v, "a number > 0")
     if lo is not None and v < lo or hi is not None and v > hi:
@@ -159,6 +163,8 @@ def vector_param(
         raise ConfigError(key, v, "a list of numbers") from None
     if arr.ndim != 1 or (n is not None and len(arr) != n) or not np.all(np.isfinite(arr)):
         raise ConfigError(key, v, f"a list of {n or 'some'} finite numbers")
+    if np.any(np.abs(arr) > MAX_ABS):
+        raise ConfigError(key, v, f"numbers from {-MAX_ABS:g} to {MAX_ABS:g}")
     if positive and np.any(arr <= 0):
         raise ConfigError(key, v, "numbers > 0")
     return arr

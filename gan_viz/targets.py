@@ -15,14 +15,18 @@ grid cell (products of normal CDFs). Two targets have no closed-form density:
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import stats
 
 from gan_viz.config import DRAWN_TARGETS, TargetConfig
 from gan_viz.densities import (
+    MAX_ABS,
     GaussianMixture,
     Scipy1D,
     Target,
@@ -33,6 +37,9 @@ from gan_viz.densities import (
 from gan_viz.errors import ConfigError
 
 MAX_POINTS = 200_000
+# 200,000 rows of two full-precision numbers ("-1.2345678901234567e-05,...") are ~10 MB.
+MAX_POINTS_BYTES = 20_000_000
+MIN_SPREAD = 1e-9  # std along an axis, relative to the data's size: below, the KDE degenerates
 
 
 def _window_1d(means, stds, pad: float = 4.5) -> list:
@@ -163,28 +170,83 @@ def spiral(p: dict) -> Target:
     return _curve("spiral", p, curve, int(1500 * max(turns, 1)))
 
 
+def _points_text(data: str | bytes) -> str:
+    """CSV bytes or text as text, refused (ConfigError) when too long or not text at all."""
+    if len(data) > MAX_POINTS_BYTES:
+        # a bounded read stops at one byte past the limit: the true size is unknown
+        over = f"more than {MAX_POINTS_BYTES / 1e6:.0f} MB"
+        raise ConfigError(
+            "points file",
+            f"{len(data):,} bytes ({over})" if len(data) > MAX_POINTS_BYTES + 1 else over,
+            f"a CSV of at most {MAX_POINTS_BYTES / 1e6:.0f} MB ({MAX_POINTS:,} points)",
+        )
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise ConfigError(
+                "points file",
+                f"binary data (byte {err.start} is not UTF-8 text)",
+                "a text CSV of one or two numeric columns",
+            ) from None
+    if "\x00" in data:
+        raise ConfigError(
+            "points file", "binary data (NUL bytes)", "a text CSV of one or two numeric columns"
+        )
+    return data
+
+
+def read_points(path: str | Path) -> str:
+    """The text of a points CSV file, reading at most MAX_POINTS_BYTES + 1 bytes whatever the
+    file is (/dev/zero included); ConfigError names the file and what is wrong."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_POINTS_BYTES + 1)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise ConfigError("--points", str(path), f"a readable CSV file ({reason})") from None
+    return _points_text(data)
+
+
 def parse_points(data: str | bytes | np.ndarray | list) -> np.ndarray:
     """A user's points as an (n, dim) float array; CSV text or an array. Raises ConfigError.
 
-    CSV is parsed by hand so that a message can name the bad line.
+    CSV is parsed by hand so that a message can name the bad line. Every limit is checked
+    before anything is held whole: at most MAX_POINTS_BYTES of text, MAX_POINTS rows of one or
+    two columns (the lines are read one by one, and the reading stops past the limit), and
+    coordinates within +-MAX_ABS: beyond that the KDE's bandwidth, window and grid overflow.
     """
     if isinstance(data, (str, bytes)):
-        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if not lines:
+        text = _points_text(data)
+        lines = (m.group() for m in re.finditer(r"[^\r\n]+", text))
+        lines = (ln for ln in lines if ln.strip())
+        first = next(lines, None)
+        if first is None:
             raise ConfigError("points file", "an empty file", "one or two numeric columns")
         try:
-            float(lines[0].split(",")[0])
+            float(first.split(",", 1)[0])
+            lines = itertools.chain([first], lines)
         except ValueError:
-            lines = lines[1:]  # a header row
+            pass  # a header row
         rows = []
         for i, ln in enumerate(lines):
+            cells = ln.split(",", 2)  # at most 3 pieces however long the line
+            if len(cells) > 2:
+                raise ConfigError(
+                    "points file", f"line {i + 1}: 3 or more columns", "1 or 2 columns"
+                )
             try:
-                rows.append([float(c) for c in ln.split(",")])
+                rows.append([float(c) for c in cells])
             except ValueError:
                 raise ConfigError(
-                    "points file", f"line {i + 1}: {ln[:40]!r}", "numbers separated by commas"
+                    "points file",
+                    f"line {i + 1}: {ln[:40]!r}",
+                    "numbers separated by commas",
                 ) from None
+            if len(rows) > MAX_POINTS:
+                raise ConfigError(
+                    "points", f"{MAX_POINTS + 1:,} points or more", f"at most {MAX_POINTS:,} points"
+                )
         if len({len(r) for r in rows}) > 1:
             raise ConfigError("points file", "rows of different lengths", "1 or 2 columns")
         arr = np.asarray(rows, float) if rows else np.zeros((0, 1))
@@ -203,14 +265,29 @@ def parse_points(data: str | bytes | np.ndarray | list) -> np.ndarray:
         raise ConfigError(
             "points", f"a missing or infinite value in row {bad + 1}", "finite numbers only"
         )
-    if np.any(arr.std(axis=0) == 0):
-        raise ConfigError("points", "all points equal along an axis", "points that vary")
+    if np.any(np.abs(arr) > MAX_ABS):
+        row, col = np.argwhere(np.abs(arr) > MAX_ABS)[0]
+        raise ConfigError(
+            "points",
+            f"{arr[row, col]:.3g} in row {row + 1}",
+            f"coordinates from {-MAX_ABS:g} to {MAX_ABS:g} (rescale the data)",
+        )
+    spread = arr.std(axis=0)
+    if np.any(spread <= MIN_SPREAD * np.maximum(1.0, np.abs(arr).max(axis=0))):
+        raise ConfigError(
+            "points",
+            "all points equal (or nearly) along an axis",
+            f"points that vary along each axis (a spread over {MIN_SPREAD:g} of their size)",
+        )
     return arr
 
 
 def points(p: dict) -> Target:
     arr = parse_points(p["points"])
-    factor = stats.gaussian_kde(arr.T).factor  # Scott's rule, as scipy computes it
+    # Scott's rule n^(-1/(d+4)), as scipy's gaussian_kde computes it, without building its
+    # covariance: that is singular (LinAlgError) for 2-D points on a line, which the per-axis
+    # bandwidths below handle fine.
+    factor = len(arr) ** (-1.0 / (arr.shape[1] + 4))
     bw = factor * arr.std(axis=0, ddof=1)
     lo, hi = arr.min(0) - 3 * bw, arr.max(0) + 3 * bw
     window = [[min(lo[a], -0.5), max(hi[a], 0.5)] for a in range(arr.shape[1])]

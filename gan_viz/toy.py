@@ -57,6 +57,7 @@ Z_LINE_POINTS = 41  # points of the z-line drawn under the 1-D plot
 # independent, so the blocks change no result. A GPU takes the whole set in one pass: there each
 # block costs kernel launches, not cache misses.
 EVAL_BLOCK = 1024
+SAMPLE_CHUNK = 65_536  # z per forward pass in `sample`: bounds G's activations whatever n is
 
 
 def _blocks(net: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
@@ -240,7 +241,9 @@ class ToyGAN(GameRun):
                 z = torch.randn(shape, generator=gen, device=self.device)
             else:
                 z = 2 * torch.rand(shape, generator=gen, device=self.device) - 1
-            return self.trainer.G(z).float().cpu().numpy()
+            # in chunks: G's hidden activations for a million z at once would be GBs
+            chunks = [self.trainer.G(part).float().cpu() for part in z.split(SAMPLE_CHUNK)]
+            return torch.cat(chunks).numpy()
 
     def record(self, snapshot: bool | None = None) -> Snapshot | None:
         """Measure now and append a metric row to the history; also a full snapshot when

@@ -39,10 +39,58 @@ def non_negative(setting: str, x: Any) -> None:
     check(finite(x) and x >= 0, setting, x, "a finite number >= 0")
 
 
+# What one run may ask of a laptop (a few GB of memory, seconds per metric row). Estimates, not
+# measurements: they count the nets' weights, the floats of one pass's hidden activations and the
+# multiply-adds of a metric row, enough to refuse a setting that could never finish or fit.
+MAX_NET_WEIGHTS = 25_000_000  # per net: x 16 bytes with its gradient and Adam's two moments
+MAX_ACTIVATIONS = 100_000_000  # batch x hidden units of G and D: ~0.4 GB a pass, a few passes
+MAX_ROW_FLOP = 2e12  # one metric row: ~15 s at a laptop core pair's ~150 GFLOP/s
+
+
+def mlp_weights(inputs: int, hidden: int, depth: int, outputs: int) -> int:
+    """Weights and biases of an MLP with `depth` hidden layers of `hidden` units."""
+    sizes = [inputs] + [hidden] * depth + [outputs]
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def check_footprint(cfg: RunConfig, x_dim: int) -> None:
+    """Refuse sizes whose product a laptop cannot hold or finish (ConfigError naming them)."""
+    n, c = cfg.nets, cfg.cadence
+    g = mlp_weights(cfg.noise.dim, n.g_hidden, n.g_depth, x_dim)
+    d = mlp_weights(x_dim * n.pack + 1, n.d_hidden, n.d_depth, 1)
+    for name, weights, width, depth in (
+        ("G", g, n.g_hidden, n.g_depth),
+        ("D", d, n.d_hidden, n.d_depth),
+    ):
+        check(
+            weights <= MAX_NET_WEIGHTS,
+            f"{name} size",
+            f"{weights:,} weights (width {width}, depth {depth})",
+            f"at most {MAX_NET_WEIGHTS:,} weights per net (a smaller width or depth)",
+        )
+    units = n.g_hidden * n.g_depth + n.d_hidden * n.d_depth
+    check(
+        cfg.optim.batch * units <= MAX_ACTIVATIONS,
+        "batch size",
+        f"{cfg.optim.batch:,} x {units:,} hidden units of G and D",
+        f"batch x hidden units at most {MAX_ACTIVATIONS:,} "
+        f"(a batch of at most {MAX_ACTIVATIONS // units:,} with these nets)",
+    )
+    grid = (c.grid or (512 if x_dim == 1 else 128)) ** x_dim
+    flop = 2 * (c.eval_samples * (g + 2 * d) + grid * d)  # G on z, D on real and fake, D on grid
+    check(
+        flop <= MAX_ROW_FLOP,
+        "evaluation samples and grid",
+        f"{c.eval_samples:,} samples and {grid:,} grid points through G of {g:,} and D of "
+        f"{d:,} weights ({flop / 1e12:,.1f} TFLOP a metric row)",
+        f"at most {MAX_ROW_FLOP / 1e12:g} TFLOP a metric row (fewer samples or smaller nets)",
+    )
+
+
 def validate(cfg: RunConfig) -> RunConfig:
     """Check every setting; raise ConfigError on the first bad one. Returns cfg unchanged."""
     check(cfg.target.name in TARGETS, "target", cfg.target.name, ", ".join(TARGETS))
-    make_target(cfg.target)  # checks the target's own parameters
+    target = make_target(cfg.target)  # checks the target's own parameters
 
     check(cfg.noise.prior in PRIORS, "noise prior", cfg.noise.prior, ", ".join(PRIORS))
     int_in("z dimension", cfg.noise.dim, 1, 256)
@@ -99,7 +147,7 @@ def validate(cfg: RunConfig) -> RunConfig:
     c = cfg.cadence
     int_in("record every", c.record_every, 1, 10**9)
     int_in("snapshot every", c.snapshot_every, 0, 10**9)
-    int_in("evaluation samples", c.eval_samples, 100, 10**7)
+    int_in("evaluation samples", c.eval_samples, 100, 10**6)
     check(
         c.grid == 0 or (isinstance(c.grid, int) and 16 <= c.grid <= 2048),
         "grid",
@@ -108,6 +156,8 @@ def validate(cfg: RunConfig) -> RunConfig:
     )
     int_in("samples shown", c.show_samples, 1, 100_000)
     int_in("snapshots kept", c.max_snapshots, 2, 100_000)
+
+    check_footprint(cfg, target.dim)
 
     int_in("seed", cfg.seed, 0, 2**63 - 1)
     check_device_name(cfg.device)

@@ -179,6 +179,8 @@ BAD_FILES = {
     "two_columns.csv": (csv([[1, 2], [3, 4], [5, 7]]), "2 columns"),
     "huge.csv": (b"\n".join([b"1.5"] * (MAX_POINTS + 1)), "200,001 points"),
     "nan.csv": (b"x\n1\nnan\n3\n", "missing or infinite value in row 2"),
+    "extreme.csv": (b"1\n-1e300\n3\n", "-1e+300 in row 2"),
+    "binary.csv": (bytes(range(256)) * 4, "binary data"),
 }
 
 

@@ -83,7 +83,10 @@ def test_sweep_of_named_presets_in_this_process(tmp_path, capsys):
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["ring-collapse", "--seeds", "0"], "--seeds: got 0; allowed: a whole number >= 1"),
+        (
+            ["ring-collapse", "--seeds", "0"],
+            "--seeds: got 0; allowed: a whole number from 1 to 1,000",
+        ),
         (["no-such-preset"], "preset: got 'no-such-preset'; allowed:"),
         (["ring-collapse", "--unrolled", "51"], "unrolled steps: got 51"),
         (["ring-collapse", "--pack", "5"], "packing degree: got 5"),

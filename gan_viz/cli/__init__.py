@@ -1,13 +1,19 @@
 """`gan-viz`: the engine from the command line. Each sub-command lives in its own module and
-registers itself in COMMANDS; `main` routes and turns a ConfigError into one line and exit 2."""
+registers itself in COMMANDS; `main` routes and turns a ConfigError into one line and exit 2,
+a result that could not be written at the end into one line and exit 1, and a reader that
+closed the pipe (`gan-viz runs list | head -1`) into a quiet exit 141, as `cat` or `seq` end."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
+from gan_viz.cli.outputs import WriteFailed
 from gan_viz.errors import ConfigError
+
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE (13): a pipe's reader closed it early
 
 # name -> (module, one-line help); each module has add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -43,13 +49,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # as typed, for result files
     try:
-        return runners[args.command](args)
+        code = runners[args.command](args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must raise inside this try
+        return code
     except ConfigError as err:
         print(f"gan-viz {args.command}: {err}", file=sys.stderr)
         return 2
+    except WriteFailed as err:
+        print(f"gan-viz {args.command}: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("gan-viz: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader has what it wanted. Python's documented way (the signal module's "Note on
+        # SIGPIPE"): point stdout at devnull so the flush at exit cannot raise again. Exit 141
+        # (128 + SIGPIPE) is what `cat` or `seq` report in the same pipe: quiet, yet a script
+        # under `set -o pipefail` can still tell the output was cut short.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return SIGPIPE_EXIT
 
 
 if __name__ == "__main__":

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.cli.outputs import WriteFailed, ensure_writable, write_file
 from gan_viz.cli.runs_care import BUDGET_HELP, prune, recover
 from gan_viz.errors import ConfigError
 
@@ -115,7 +117,9 @@ def _run_id(text: str, store) -> int:
     try:
         run_id = int(text)
     except ValueError:
-        raise ConfigError("run id", text, "a whole number from `gan-viz runs list`") from None
+        run_id = None
+    if run_id is None or not 1 <= run_id < 2**63:  # SQLite's integers are 64-bit
+        raise ConfigError("run id", text, "a whole number from `gan-viz runs list`")
     store.run(run_id)  # RunNotFound names the id
     return run_id
 
@@ -236,34 +240,48 @@ def _export(store, args) -> int:
         raise ConfigError("--out", str(out), "a new file (it exists; --force replaces it)")
     if not out.parent.is_dir():
         raise ConfigError("--out", str(out), "a file in an existing folder")
+    ensure_writable(out, "--out", kind="file")
     start = time.perf_counter()
     if args.format == "archive":
         from gan_viz.store.archive import export_archive
 
-        export_archive(store, run_id, out)
+        def write(path: Path) -> None:
+            export_archive(store, run_id, path)
     elif args.format == "csv":
         from gan_viz.export.metrics_csv import write_metrics_csv
 
         columns = store.open(run_id).columns()
         if not columns:
             raise ConfigError("run", run_id, "a run with metric rows (this one has none)")
-        write_metrics_csv(out, columns)
+
+        def write(path: Path) -> None:
+            write_metrics_csv(path, columns)
     elif args.format == "json":
-        out.write_text(json.dumps(store.open(run_id).settings(), indent=2))
+
+        def write(path: Path) -> None:
+            path.write_text(json.dumps(store.open(run_id).settings(), indent=2))
     else:
-        _export_media(store, run_id, out, args.format, media)
+
+        def write(path: Path) -> None:
+            _export_media(store, run_id, path, args.format, media)
+
+    try:
+        write_file(out, write)
+    except WriteFailed as err:
+        print(f"gan-viz runs: {err}; run {run_id} is unchanged in the store", file=sys.stderr)
+        return 1
     print(f"wrote {out} ({_mb(out.stat().st_size)}) in {time.perf_counter() - start:.2f} s")
     return 0
 
 
-def _number(flag: str, text: str | None, kind, low: float, allowed: str):
+def _number(flag: str, text: str | None, kind, low: float, allowed: str, high=math.inf):
     if text is None:
         return None
     try:
         value = kind(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ConfigError(flag, text, allowed) from None
-    if not value >= low:
+    if not low <= value <= high:
         raise ConfigError(flag, text, allowed)
     return value
 
@@ -274,11 +292,21 @@ def _media_options(args) -> dict:
 
     if args.chart not in CHARTS:
         raise ConfigError("--chart", args.chart, " or ".join(CHARTS))
+    from gan_viz.export import MAX_FRAMES
+    from gan_viz.export.movie import MAX_WIDTH
+
     max_mb = _number("--max-mb", args.max_mb, float, 0.01, "a size in MB of at least 0.01")
+    frames = _number(
+        "--frames", args.frames, int, 2, f"a whole number from 2 to {MAX_FRAMES}", MAX_FRAMES
+    )
+    top = 8000 if args.format == "png" else MAX_WIDTH
+    width = _number(
+        "--width", args.width, int, 160, f"a whole number of pixels from 160 to {top}", top
+    )
     return dict(
-        frames=_number("--frames", args.frames, int, 2, "a whole number of at least 2"),
+        frames=frames,
         max_bytes=None if max_mb is None else int(max_mb * 1e6),
-        width=_number("--width", args.width, int, 160, "a whole number of pixels, at least 160"),
+        width=width,
         chart=args.chart,
         step=_number("--step", args.step, int, 0, "an iteration number, 0 or more"),
     )

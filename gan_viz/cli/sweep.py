@@ -16,18 +16,25 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import math
 import shlex
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from gan_viz.cli.train import FLAGS, SWITCHES, add_config_arguments, config_from_args
+from gan_viz.cli.common import FLAGS, SWITCHES
+from gan_viz.cli.train import MAX_SAMPLES, add_config_arguments, config_from_args
 from gan_viz.config import RunConfig, TargetConfig
 from gan_viz.errors import ConfigError
 from gan_viz.measure import MODE_SAMPLES
 from gan_viz.validation import validate
 
 DEFAULT_STEPS = 2000  # without a preset and without --steps
+# Limits that keep a sweep finishing on a laptop: 1,000 runs of the presets' 2-5k steps is a
+# day or so of one core; a million samples per run is 8 MB and one chunked pass of G.
+MAX_RUNS = 1_000
+MAX_STEPS = 10**7
+MAX_WORKERS = 256
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -79,6 +86,9 @@ def _variations(items: list[str]) -> list[list[tuple[str, object]]]:
             except ValueError:
                 raise ConfigError(f"--vary {key}", text, f"a {kind.__name__}") from None
         axes.append([(key, v) for v in values])
+    combos = math.prod(len(axis) for axis in axes)
+    if combos > MAX_RUNS:
+        raise ConfigError("--vary", f"{combos:,} combinations", f"at most {MAX_RUNS:,}")
     return [list(combo) for combo in itertools.product(*axes)] if axes else [[]]
 
 
@@ -116,6 +126,7 @@ def build_configs(args: argparse.Namespace) -> list[tuple[str, RunConfig, int]]:
         if name not in PRESETS:
             raise ConfigError("preset", name, ", ".join(PRESETS))
     names = args.presets or [args.preset]
+    _check_count(len(names) * len(_variations(args.vary)), args.seeds)
     out = []
     for name in names:
         for combo in _variations(args.vary):
@@ -134,30 +145,65 @@ def build_configs(args: argparse.Namespace) -> list[tuple[str, RunConfig, int]]:
 
 
 def _check(args: argparse.Namespace) -> None:
-    if args.seeds < 1:
-        raise ConfigError("--seeds", args.seeds, "a whole number >= 1")
-    if args.first_seed < 0:
-        raise ConfigError("--first-seed", args.first_seed, "a whole number >= 0")
-    if args.steps is not None and args.steps < 1:
-        raise ConfigError("--steps", args.steps, "a whole number >= 1")
-    if args.samples < 1:
-        raise ConfigError("--samples", args.samples, "a whole number >= 1")
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError("--workers", args.workers, "a whole number >= 1")
-    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise ConfigError("--out", args.out, "a folder (this is a file)")
+    if not 1 <= args.seeds <= MAX_RUNS:
+        raise ConfigError("--seeds", args.seeds, f"a whole number from 1 to {MAX_RUNS:,}")
+    if not 0 <= args.first_seed <= 2**63 - 1 - args.seeds:
+        raise ConfigError("--first-seed", args.first_seed, "a whole number from 0 to 2^63 - 1")
+    if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
+        raise ConfigError("--steps", args.steps, f"a whole number from 1 to {MAX_STEPS:,}")
+    if not 1 <= args.samples <= MAX_SAMPLES:
+        raise ConfigError("--samples", args.samples, f"a whole number from 1 to {MAX_SAMPLES:,}")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise ConfigError("--workers", args.workers, f"a whole number from 1 to {MAX_WORKERS}")
+    if args.out:
+        from gan_viz.cli.outputs import ensure_writable
+
+        ensure_writable(args.out, "--out")
+
+
+def _check_count(n_configs: int, seeds: int) -> None:
+    """Refuse a sweep too long to finish before a single run is built or started."""
+    if n_configs * seeds > MAX_RUNS:
+        raise ConfigError(
+            "--seeds x configurations",
+            f"{n_configs:,} configurations x {seeds:,} seeds = {n_configs * seeds:,} runs",
+            f"at most {MAX_RUNS:,} runs (fewer seeds or --vary values)",
+        )
 
 
 def write_outputs(out: Path, results, summaries, command: str) -> None:
+    """runs.csv, table.csv and table.md into `out`; WriteFailed (one line) if any fails."""
+    from gan_viz.cli.outputs import write_files
     from gan_viz.sweep import markdown_table
 
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "runs.csv").open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(asdict(results[0])))
-        writer.writeheader()
-        for r in results:
-            writer.writerow(asdict(r))
-    with (out / "table.csv").open("w", newline="") as fh:
+    def runs_csv(path: Path) -> None:
+        with path.open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(asdict(results[0])))
+            writer.writeheader()
+            for r in results:
+                writer.writerow(asdict(r))
+
+    def table_md(path: Path) -> None:
+        path.write_text(
+            "Mean ± std (ddof 1) over seeds; each run scored on 2,500 samples of its final G.\n"
+            "High quality: within 3 std of the nearest mode; a mode is captured when at least\n"
+            "one high-quality sample is nearest to it; reverse KL: KL(mode histogram of\n"
+            "high-quality samples || uniform) in nats (Srivastava et al. 2017; Lin et al. 2018).\n"
+            "\n" + markdown_table(summaries) + f"\nCommand: `{command}`\n"
+        )
+
+    write_files(
+        out,
+        {
+            "runs.csv": runs_csv,
+            "table.csv": lambda path: _table_csv(path, summaries),
+            "table.md": table_md,
+        },
+    )
+
+
+def _table_csv(path: Path, summaries) -> None:
+    with path.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(
             ["configuration", "n_modes", "seeds", "diverged"]
@@ -169,14 +215,6 @@ def write_outputs(out: Path, results, summaries, command: str) -> None:
             for key in ("modes", "hq", "mode_kl", "js", "seconds"):
                 values += [f"{s.mean[key]:.6g}", f"{s.std[key]:.6g}"]
             writer.writerow([s.label, s.n_modes, s.seeds, s.diverged, *values])
-    (out / "table.md").write_text(
-        "Mean ± std (ddof 1) over seeds; each run scored on 2,500 samples of its final G.\n"
-        "High quality: within 3 std of the nearest mode; a mode is captured when at least one\n"
-        "high-quality sample is nearest to it; reverse KL: KL(mode histogram of high-quality\n"
-        "samples || uniform) in nats (Srivastava et al. 2017; Lin et al. 2018).\n\n"
-        + markdown_table(summaries)
-        + f"\nCommand: `{command}`\n"
-    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -209,6 +247,12 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         argv = getattr(args, "argv", None) or sys.argv[1:]
         command = "gan-viz " + " ".join(shlex.quote(a) for a in argv)
-        write_outputs(Path(args.out), results, summaries, command)
+        from gan_viz.cli.outputs import WriteFailed
+
+        try:
+            write_outputs(Path(args.out), results, summaries, command)
+        except WriteFailed as err:
+            print(f"gan-viz sweep: {err}; the table is on stdout above", file=sys.stderr)
+            return 1
         print(f"Wrote {args.out}/runs.csv, table.csv, table.md")
     return 0

@@ -15,8 +15,8 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
+from gan_viz.cli.outputs import WriteFailed, ensure_writable, write_file
 from gan_viz.errors import ConfigError
 
 
@@ -49,9 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.seed < 2**31:
         raise ConfigError("--seed", args.seed, "a whole number from 0 to 2^31 - 1")
-    out = Path(args.out) if args.out else None
-    if out is not None and out.is_dir():
-        raise ConfigError("--out", str(out), "a file name (this is a folder)")
+    out = ensure_writable(args.out, "--out", kind="file") if args.out else None
     torch.manual_seed(args.seed)
     # Every net here is small (widths 64, batches of a few thousand): a second intra-op thread
     # buys nothing, and on shared cores it waits for the other, far slower (figures:
@@ -66,8 +64,11 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(report, indent=2)
     print(text)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n")
+        try:
+            write_file(out, lambda p: p.write_text(text + "\n"))
+        except WriteFailed as err:
+            print(f"gan-viz theory: {err}; the report is on stdout", file=sys.stderr)
+            return 1
     failed = [k for k, c in report["checks"].items() if not c["ok"]]
     if failed:
         log(f"{len(failed)} check(s) missed their target: {', '.join(failed)}")

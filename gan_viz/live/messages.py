@@ -1,7 +1,8 @@
 """What a playground page and its training process say to each other, over a multiprocessing
 Pipe: one typed record per message (pickled by the Pipe), never a positional tuple.
 
-Page -> process: a Command (Start, Pause, Speed, Move, Update, Reset, Resume, Close), with the
+Page -> process: a Command (Start, Pause, Speed, Move, TrainTo, Update, Reset, Resume, Close),
+with the
 request id that its Reply carries back (None: nobody waits for it).
 
 Process -> page: RunBegins when a run begins (a resumed one also says which stored run it goes
@@ -50,6 +51,11 @@ class Speed(Command):
 @dataclass(frozen=True, kw_only=True)
 class Move(Command):
     move: str  # "d": one D step, "g": one G step, "it": one iteration of Algorithm 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainTo(Command):
+    step: int  # train, paused, recording as it goes, until the run has done this many iterations
 
 
 @dataclass(frozen=True, kw_only=True)

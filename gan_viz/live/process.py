@@ -73,6 +73,7 @@ from gan_viz.live.messages import (
     Speed,
     Start,
     Status,
+    TrainTo,
     Update,
 )
 from gan_viz.toy import Moment, ToyGAN
@@ -282,6 +283,9 @@ class _LiveRun:
             case Move(move=move):
                 self.training = False
                 refused = self._move(move)
+            case TrainTo(step=step):
+                self.training = False
+                refused = self._train_to(step)
             case Update(config=cfg):
                 try:
                     self.run.update(cfg.replace(cadence={"max_snapshots": KEPT_HERE}))
@@ -343,6 +347,25 @@ class _LiveRun:
         self.store_failed = False
         self.store_problem = None
         self._announce(resumed=(rec.run_id, run.cfg, saved_on))
+        return None
+
+    def _train_to(self, step: int) -> Refusal | None:
+        """Train until iteration `step` (a link's), a frame for every record on the way, so the
+        page's curves and timeline hold the whole way there."""
+        run = self.run
+        if run.diverged is not None:
+            return Refusal(f"the run {run.diverged}; press Reset")
+        self._record()
+        every = run.cfg.cadence.record_every
+        while run.step_count < step and run.diverged is None:
+            rows = len(run.history)
+            run.train(min(every - run.step_count % every, step - run.step_count))
+            if len(run.history) > rows:
+                self._send_frame(True, run.history.latest())
+        if run.diverged is None and run.history.last_row().get("step") != run.step_count:
+            self._send_frame(True, run.record(snapshot=True))
+        self._record(force=True)
+        self._send_frame()
         return None
 
     def _move(self, move: str) -> Refusal | None:

@@ -50,6 +50,7 @@ from gan_viz.live.messages import (
     Sketch,
     Speed,
     Start,
+    TrainTo,
     Update,
 )
 from gan_viz.live.mirror import RunMirror
@@ -356,6 +357,11 @@ class TrainingWorker:
     def step(self) -> None:
         """One iteration of Algorithm 1, then a record."""
         self._request(Move, move="it")
+
+    def train_to(self, step: int) -> None:
+        """Train, paused, until iteration `step` (a link's), every record on the way in the
+        mirror; returns when it is there (or the run has diverged)."""
+        self._request(TrainTo, step=step)
 
     def update(self, cfg: RunConfig) -> None:
         """Objective / optimisation / cadence changes, from the next iteration on; the run goes

@@ -223,7 +223,9 @@ def drawing_widgets(prefix: str, name: str, base: TargetConfig) -> TargetConfig:
                 pts = drawing_from_canvas(result.json_data, params["std"])
             else:
                 pts = sketch_from_canvas(result.json_data)
-            candidate = TargetConfig(name, params, as_drawing(check_drawing(pts, dim)))
+            # to 1/1000 of a unit (a canvas pixel is ~1/30): a link then carries it exactly
+            pts = np.round(check_drawing(pts, dim), 3)
+            candidate = TargetConfig(name, params, as_drawing(pts))
             make_target(candidate)
         except ConfigError as err:
             st.session_state[f"{key}.error"] = f"{err}. The previous target is kept."

@@ -44,5 +44,6 @@ def render() -> None:
         with shown_as_message("apply the new settings"):
             pending = session.apply_settings(state, cfg)
     controls.control_bar(state, cfg, reset_pending=bool(pending))
+    session.write_link(state)
     notices(state.messages, pending, state.notes)
     views.live_views(state)

@@ -18,6 +18,7 @@ from streamlit.logger import get_logger
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
+from gan_viz.links import Opened, config_params, open_link
 from gan_viz.live.process import live_config
 from gan_viz.live.worker import TrainingWorker
 from gan_viz.presets import PRESETS
@@ -78,16 +79,34 @@ def _session_probe() -> Callable[[], bool] | None:
 def playground() -> Playground:
     """This session's playground, created on first use with the default lesson."""
     if STATE not in st.session_state:
-        cfg = live_config(PRESETS[DEFAULT_PRESET].config)
+        opened = open_link(st.query_params.to_dict(), DEFAULT_PRESET)
+        if opened is None:
+            opened = Opened(PRESETS[DEFAULT_PRESET].config, DEFAULT_PRESET, 0)
         with st.spinner("Starting this tab's training process…"):
-            worker = new_worker(cfg)
-        st.session_state[STATE] = Playground(worker, cfg)
+            worker = new_worker(live_config(opened.config))
+        state = Playground(worker, opened.config, preset=opened.preset)
+        if opened.notice:
+            state.messages.append(opened.notice)
+        if opened.iteration:
+            with st.spinner(f"Training to the link's iteration {opened.iteration:,}…"):
+                worker.train_to(opened.iteration)
+        st.session_state[STATE] = state
     state = st.session_state[STATE]
     stored = state.worker.run.status.stored_run
     if state.worker.put_away and stored is not None:  # idle a while: take its run up again
         with st.spinner("Taking this run up again…"):
             resume(state, stored)
     return state
+
+
+def write_link(state: Playground) -> None:
+    """The address bar says what this tab shows: its settings and seed, and the iteration when
+    paused, so copying it gives another browser the same game (gan_viz.links)."""
+    worker = state.worker
+    iteration = None if worker.training else worker.run.step_count
+    params = config_params(worker.run.cfg, state.preset, iteration)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
 
 
 def new_worker(cfg: RunConfig) -> TrainingWorker:

@@ -1,0 +1,167 @@
+"""A playground run as a link: its settings, seed and iteration in the query string, so the view a
+teacher sees can be sent to a class and opens the same game in another browser.
+
+    ?preset=ring-collapse&seed=3&it=2000
+    ?preset=fig1&objective.name=minimax&optim.lr_d=0.001
+    ?target=drawing&drawing=0.1,0.2;0.3,0.4;...&target.params={"std":0.05}
+
+A link names a preset (or a target, whose default settings it starts from) and only the fields
+that differ from it, as `section.field=value` (JSON for numbers, lists and true/false; plain text
+for names). A small drawing travels in the link itself; a large one does not (the run store holds
+it). A link with an unknown key or a bad value still opens: what it could not take is said in one
+line and the rest applies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+
+from gan_viz.config import RunConfig
+from gan_viz.errors import ConfigError
+from gan_viz.presets import PRESETS, default_config
+from gan_viz.validation import validate
+
+SECTIONS = ("noise", "nets", "objective", "optim", "cadence")
+MAX_LINK_POINTS = 300  # drawn points carried in a link (~4 kB); a larger drawing stays out
+MAX_ITERATION = 20_000  # what a link may ask the page to train to as it opens (seconds, not hours)
+# Set by the page itself, not by a run's settings: the live page snapshots every record and
+# keeps its own count of snapshots, so a link neither carries nor takes them.
+PAGE_OWNED = {"cadence.snapshot_every", "cadence.max_snapshots"}
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _drawing_text(drawing: tuple) -> str:
+    return ";".join(f"{a:.6g},{b:.6g}" for a, b in drawing)
+
+
+def _base(preset: str | None, target: str) -> RunConfig:
+    return PRESETS[preset].config if preset in PRESETS else default_config(target)
+
+
+def config_params(cfg: RunConfig, preset: str | None, iteration: int | None = None) -> dict:
+    """The query parameters of a link to `cfg` (started from `preset`, if any) at `iteration`."""
+    base = _base(preset, cfg.target.name)
+    params = {"preset": preset} if preset in PRESETS else {"target": cfg.target.name}
+    if cfg.target.name != base.target.name:
+        params["target"] = cfg.target.name
+    if cfg.target.params != base.target.params:
+        params["target.params"] = _text(cfg.target.params)
+    drawing = cfg.target.drawing
+    if drawing != base.target.drawing and 0 < len(drawing) <= MAX_LINK_POINTS:
+        params["drawing"] = _drawing_text(drawing)
+    for section in SECTIONS:
+        ours, theirs = getattr(cfg, section), getattr(base, section)
+        for f in dataclasses.fields(ours):
+            value = getattr(ours, f.name)
+            if value != getattr(theirs, f.name) and f"{section}.{f.name}" not in PAGE_OWNED:
+                params[f"{section}.{f.name}"] = _text(value)
+    if cfg.seed != base.seed:
+        params["seed"] = str(cfg.seed)
+    if iteration:
+        params["it"] = str(iteration)
+    return params
+
+
+def link_is_whole(cfg: RunConfig, preset: str | None) -> bool:
+    """Whether a link carries all of cfg (a drawing too large for a link does not travel)."""
+    base = _base(preset, cfg.target.name)
+    return cfg.target.drawing == base.target.drawing or len(cfg.target.drawing) <= MAX_LINK_POINTS
+
+
+def _value(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text  # a name: "minimax", "relu"
+
+
+def _drawing(text: str) -> tuple:
+    points = []
+    for pair in text.split(";")[: MAX_LINK_POINTS + 1]:
+        a, b = pair.split(",")
+        points.append((float(a), float(b)))
+    if len(points) > MAX_LINK_POINTS:
+        raise ValueError(f"more than {MAX_LINK_POINTS} points")
+    return tuple(points)
+
+
+@dataclasses.dataclass(frozen=True)
+class Opened:
+    """What a link opens: the settings, the preset they start from, the iteration to reach,
+    and one line on what the link asked for that could not be taken (None: all of it)."""
+
+    config: RunConfig
+    preset: str | None
+    iteration: int
+    notice: str | None = None
+
+
+def open_link(params: Mapping[str, str], default_preset: str) -> Opened | None:
+    """The run a link's query parameters name; None when they name none (a plain page)."""
+    keys = set(params) - {"preset", "target", "seed", "it", "drawing", "target.params"}
+    keys = {k for k in keys if k.partition(".")[0] not in SECTIONS}
+    if not ({"preset", "target"} & set(params)):
+        return None
+    ignored = sorted(keys)
+    preset = params.get("preset")
+    if preset is not None and preset not in PRESETS:
+        ignored.append(f"preset={preset}")
+        preset = None
+    target = params.get("target")
+    if preset is None and target is None:
+        preset = default_preset
+    try:
+        base = PRESETS[preset].config if preset is not None else validate(default_config(target))
+    except (ConfigError, KeyError):
+        ignored.append(f"target={target}")
+        preset, target = default_preset, None
+        base = PRESETS[preset].config
+    cfg = base
+
+    def take(key: str, change) -> None:
+        nonlocal cfg
+        try:
+            candidate = change(cfg)
+            validate(candidate)
+        except (ConfigError, ValueError, TypeError) as err:
+            reason = err.allowed if isinstance(err, ConfigError) else str(err)
+            ignored.append(f"{key}={params[key]} ({reason})")
+        else:
+            cfg = candidate
+
+    if target is not None and target != cfg.target.name:
+        take("target", lambda c: c.replace(target={"name": target, "params": {}, "drawing": ()}))
+    if "target.params" in params:
+        params_value = _value(params["target.params"])
+        take("target.params", lambda c: c.replace(target={"params": params_value}))
+    if "drawing" in params:
+        take("drawing", lambda c: c.replace(target={"drawing": _drawing(params["drawing"])}))
+    for key in sorted(params):
+        section, _, name = key.partition(".")
+        if section in SECTIONS:
+            fields = {f.name for f in dataclasses.fields(getattr(cfg, section))}
+            if name not in fields or key in PAGE_OWNED:
+                ignored.append(key)
+                continue
+            value = _value(params[key])
+            take(key, lambda c, s=section, n=name, v=value: c.replace(**{s: {n: v}}))
+    if "seed" in params:
+        take("seed", lambda c: dataclasses.replace(c, seed=int(params["seed"])))
+    iteration = 0
+    if "it" in params:
+        try:
+            iteration = int(params["it"])
+            if not 0 <= iteration <= MAX_ITERATION:
+                raise ValueError
+        except ValueError:
+            ignored.append(f"it={params['it']} (a whole number from 0 to {MAX_ITERATION:,})")
+            iteration = 0
+    notice = None
+    if ignored:
+        notice = "This link's " + ", ".join(ignored) + " could not be used; the rest applies."
+    return Opened(cfg, preset if cfg.target.name == base.target.name else None, iteration, notice)

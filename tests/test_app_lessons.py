@@ -98,3 +98,15 @@ def test_a_modes_question_names_the_modes_the_run_ends_on():
     # One survivor picked, one empty mode picked: 6 of 8 called right (1 + the 5 left empty).
     assert f"At the end G makes 2 of 8 modes: {', '.join(alive)}." in shown
     assert "6 of 8 modes called right" in shown
+
+
+def test_a_revealed_step_links_to_its_run_in_the_playground():
+    at = open_page(lesson="minimax", step="6")
+    assert not [p for p in at.get("page_link") if p.proto.label.startswith("Train it live")]
+    button(at, "Skip the question").click().run()
+    links = {p.proto.label: p.proto for p in at.get("page_link")}
+    step = MINIMAX.steps[5]
+    live = links["Train it live"]
+    assert live.page == "playground" and live.query_string == f"preset={step.run.preset}"
+    ahead = links[f"Train it live from iteration {step.run.iterations:,}"]
+    assert ahead.query_string == f"preset={step.run.preset}&it={step.run.iterations}"

@@ -88,3 +88,18 @@ def test_a_bad_link_opens_the_playground_with_its_notice():
 
 def test_the_default_run_config_is_not_a_link():
     assert config_params(RunConfig(), None) == {"target": "bimodal"}
+
+
+def test_a_link_followed_within_the_tab_opens_its_run():
+    at = page_test("playground", 180).run()
+    try:
+        assert dict(at.query_params) == {"preset": "fig1"}
+        at.query_params.clear()
+        at.query_params.update({"preset": "ring-collapse", "seed": "2", "it": "20"})
+        at.run()
+        assert not at.exception
+        run = at.session_state[STATE].worker.run
+        assert run.cfg.target.name == "ring8" and run.cfg.seed == 2 and run.step_count == 20
+        assert at.session_state[STATE].preset == "ring-collapse"
+    finally:
+        at.session_state[STATE].worker.close()

@@ -14,6 +14,7 @@ import streamlit as st
 from gan_viz.lessons.format import Lesson, Step, lessons
 from gan_viz.lessons.links import Place, read_place
 from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
+from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.lessons import replay_view
 
@@ -93,7 +94,29 @@ def render() -> None:
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if replay is not None:
         replay_view.show(lesson, index, step, replay, slot, projector.on())
+    if slot["revealed"] and step.run.mode == "game":
+        _train_live(step)
     _navigation(lesson, place.step)
+
+
+def _train_live(step: Step) -> None:
+    """The step's very run in the playground, to train on beyond the script: from its start,
+    or from where the replay ends (the playground trains there on opening)."""
+    from gan_viz.ui.playground.page import render as playground
+
+    page = st.Page(playground, title="Playground", url_path="playground")
+    params = config_params(step.run.config(), step.run.preset)
+    start, end = st.columns(2)
+    with start:
+        st.page_link(page, label="Train it live", icon=":material/play_arrow:", query_params=params)
+    if step.run.iterations <= MAX_ITERATION:
+        with end:
+            st.page_link(
+                page,
+                label=f"Train it live from iteration {step.run.iterations:,}",
+                icon=":material/fast_forward:",
+                query_params={**params, "it": str(step.run.iterations)},
+            )
 
 
 def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:

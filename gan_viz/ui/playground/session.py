@@ -47,6 +47,7 @@ class Playground:
     upload_error: str | None = None  # one line, shown until a good file comes
     messages: list[str] = field(default_factory=list)  # one-line warnings for the next run
     notes: list[str] = field(default_factory=list)  # one-line news for the next run
+    link: dict | None = None  # the query parameters this page last wrote (gan_viz.links)
 
     @property
     def prefix(self) -> str:
@@ -85,18 +86,31 @@ def playground() -> Playground:
         with st.spinner("Starting this tab's training process…"):
             worker = new_worker(live_config(opened.config))
         state = Playground(worker, opened.config, preset=opened.preset)
-        if opened.notice:
-            state.messages.append(opened.notice)
-        if opened.iteration:
-            with st.spinner(f"Training to the link's iteration {opened.iteration:,}…"):
-                worker.train_to(opened.iteration)
+        _arrive(state, opened)
         st.session_state[STATE] = state
     state = st.session_state[STATE]
+    wanted = st.query_params.to_dict()
+    if state.link is not None and wanted != state.link:  # a link followed within this tab
+        opened = open_link(wanted, DEFAULT_PRESET)
+        if opened is not None:
+            reset(state, opened.config)
+            state.preset = opened.preset
+            state.show(opened.config)
+            _arrive(state, opened)
     stored = state.worker.run.status.stored_run
     if state.worker.put_away and stored is not None:  # idle a while: take its run up again
         with st.spinner("Taking this run up again…"):
             resume(state, stored)
     return state
+
+
+def _arrive(state: Playground, opened: Opened) -> None:
+    """Say what a link could not use, and train to its iteration."""
+    if opened.notice:
+        state.messages.append(opened.notice)
+    if opened.iteration:
+        with st.spinner(f"Training to the link's iteration {opened.iteration:,}…"):
+            state.worker.train_to(opened.iteration)
 
 
 def write_link(state: Playground) -> None:
@@ -107,6 +121,7 @@ def write_link(state: Playground) -> None:
     params = config_params(worker.run.cfg, state.preset, iteration)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+    state.link = params
 
 
 def new_worker(cfg: RunConfig) -> TrainingWorker:

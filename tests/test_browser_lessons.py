@@ -96,6 +96,19 @@ def test_lesson_link_plays_at_once_and_next_updates_the_url(server, browser):
     page.get_by_text("Step 4 of 7").wait_for()
     wait_until(lambda: "step=4" in page.url, 10, "the URL at step 4", page)
     assert "lesson=minimax" in page.url
+    # presenter keys: arrows move through the lesson, p switches the projector
+    page.get_by_text("Keys: ← → steps").wait_for()
+    bound = "() => !!(window.__ganVizKeys && window.__ganVizKeys.arrowright)"
+    wait_until(lambda: page.evaluate(bound), 60, "the keys bound", page)
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("Step 5 of 7").wait_for()
+    wait_until(lambda: "step=5" in page.url, 10, "the URL at step 5", page)
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text("Step 4 of 7").wait_for()
+    switch = page.get_by_role("checkbox", name="Projector mode")
+    assert not switch.is_checked()
+    page.keyboard.press("p")
+    wait_until(lambda: switch.is_checked(), 30, "the projector on", page)
     page.close()
 
 

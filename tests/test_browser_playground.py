@@ -311,6 +311,18 @@ def test_a_playground_link_opens_the_same_game_in_another_browser(server, browse
         other.goto(server.url + "playground?preset=fig1&optim.lr_d=fast")
         other.get_by_text("optim.lr_d=fast").wait_for(timeout=120_000)
         wait_until(lambda: iteration(other) == 0, 120, "the link's preset at iteration 0", other)
+
+        # presenter keys: space trains and pauses, the right arrow takes one step
+        other.get_by_text("Keys: space Train/Pause").wait_for()
+        bound = "() => !!(window.__ganVizKeys && window.__ganVizKeys.space)"
+        wait_until(lambda: other.evaluate(bound), 60, "the keys bound", other)
+        other.keyboard.press(" ")
+        wait_until(lambda: "it/s" in status(other), 120, "training on space", other)
+        other.keyboard.press(" ")
+        wait_until(lambda: "paused" in status(other), 120, "paused on space", other)
+        stopped = iteration(other)
+        other.keyboard.press("ArrowRight")
+        wait_until(lambda: iteration(other) == stopped + 1, 120, "one step on →", other)
     finally:
         sent.close()
         received.close()

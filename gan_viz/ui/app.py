@@ -13,6 +13,7 @@ import importlib
 import streamlit as st
 
 from gan_viz.ui.common import projector
+from gan_viz.ui.common.keys import presenter_keys
 from gan_viz.ui.lessons import page as lessons_page
 
 # (URL path, title in the menu, icon, what it teaches): the lessons first.
@@ -104,6 +105,7 @@ def main() -> None:
     home_page = st.Page(home, title="Home", icon=":material/home:", default=True)
     navigation = st.navigation([home_page, *pages.values()])
     projector.switch()  # one switch for every page, drawn on every run so it keeps its state
+    presenter_keys({})  # p: the projector, on every page
     navigation.run()
 
 

@@ -16,6 +16,7 @@ from gan_viz.lessons.links import Place, read_place
 from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
+from gan_viz.ui.common.keys import presenter_keys
 from gan_viz.ui.lessons import replay_view
 
 
@@ -211,6 +212,7 @@ def _navigation(lesson: Lesson, step: int) -> None:
         args=(lesson.id, step + 1),
         key="lesson-next",
     )
+    presenter_keys({"arrowleft": "lesson-prev", "arrowright": "lesson-next"}, "← → steps")
 
 
 def link(lesson_id: str, step: int) -> str:

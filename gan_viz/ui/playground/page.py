@@ -8,6 +8,7 @@ import streamlit as st
 
 from gan_viz.live.capacity import SERVER_SLOTS, ServerFull
 from gan_viz.ui.common.errors import notices, shown_as_message
+from gan_viz.ui.common.keys import presenter_keys
 from gan_viz.ui.playground import controls, session, sidebar, views
 
 WAIT_SECONDS = 3.0  # how often a tab waiting for a training slot looks for a free one
@@ -44,6 +45,7 @@ def render() -> None:
         with shown_as_message("apply the new settings"):
             pending = session.apply_settings(state, cfg)
     controls.control_bar(state, cfg, reset_pending=bool(pending))
+    presenter_keys({"space": "pg.train", "arrowright": "pg.step"}, "space Train/Pause · → Step")
     session.write_link(state)
     notices(state.messages, pending, state.notes)
     views.live_views(state)

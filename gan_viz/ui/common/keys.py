@@ -1,0 +1,55 @@
+"""Presenter keys: a key press clicks a page's button or switch, as a lecturer expects (space to
+train or pause, arrows to step or move through a lesson, p for the projector).
+
+Written here rather than taken from streamlit-shortcuts: that component calls preventDefault on
+every matching key, typed into a text field or not, before it looks for its element, so with
+space bound no space could be typed anywhere in the app. These ignore keys typed into fields, and
+a key whose element is not on the page goes through untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+PROJECTOR = {"p": "projector"}  # every page: the sidebar's projector switch
+
+_SCRIPT = """<script>
+const parent = window.parent;
+parent.__ganVizKeys = Object.assign(parent.__ganVizKeys || {}, %s);
+if (!parent.__ganVizKeysListening) {
+  parent.__ganVizKeysListening = true;
+  parent.document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
+        && !(t.type === "checkbox" || t.type === "range")) return;
+    const name = e.key === " " ? "space" : e.key.toLowerCase();
+    const css = (parent.__ganVizKeys || {})[name];
+    if (!css) return;
+    const el = parent.document.querySelector(`.${css} button:not([disabled])`)
+      || parent.document.querySelector(`.${css} input:not([disabled])`);
+    if (!el) return;
+    e.preventDefault();
+    el.click();
+  });
+}
+</script>"""
+
+
+def key_class(widget_key: str) -> str:
+    """The CSS class Streamlit gives an element with this key (its frontend's own rule)."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
+
+
+def presenter_keys(bindings: dict[str, str], help_text: str | None = None) -> None:
+    """Bind keys ("space", "arrowright", "p", ...) to the widgets with these keys, for this page
+    only (the projector's p on every page), with a line saying which key does what."""
+    every = {**PROJECTOR, **bindings}
+    classes = {k: key_class(w) for k, w in every.items()}
+    components.html(_SCRIPT % json.dumps(classes), height=0, width=0)
+    if help_text:
+        st.caption(f"Keys: {help_text} · p projector")

@@ -142,7 +142,7 @@ class RunConfig:
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
-        if not data["target"]["drawing"]:  # only drawn targets have one: others' JSON as before
+        if "target" in data and not data["target"]["drawing"]:  # only drawn targets: JSON as before
             del data["target"]["drawing"]
         return data
 

@@ -185,11 +185,17 @@ def test_train_refuses_a_store_it_cannot_use(capsys, tmp_path):
     assert code == 2 and "run store: got" in err and len(err.strip().splitlines()) == 1
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A test run started in the background inherits SIGINT ignored (as a shell's `&` sets it),
+    # and so would the child: give it the default, as a terminal's process has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_training(store_path, name, out):
     return subprocess.Popen(
         [sys.executable, "-m", "gan_viz", "train", "--target", "bimodal", "--steps", "1000000",
          *TINY, "--store", str(store_path), "--out", str(out), "--quiet", "--name", name],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_in_a_terminal,
     )  # fmt: skip
 
 
@@ -213,7 +219,10 @@ def test_two_training_runs_one_killed_one_stopped_then_resumed(capsys, tmp_path)
     procs["kill"].send_signal(signal.SIGKILL)
     procs["stop"].send_signal(signal.SIGINT)
     assert procs["kill"].wait() == -signal.SIGKILL
-    assert procs["stop"].wait() == 130
+    try:
+        assert procs["stop"].wait(120) == 130
+    finally:
+        procs["stop"].kill()  # no process outlives a failed test
     assert "interrupted" in procs["stop"].stderr.read()
     stopped = store.run(ids["stop"])
     assert stopped.status == "interrupted" and "stopped by the user at step" in stopped.message

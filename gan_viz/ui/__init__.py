@@ -1,2 +1,3 @@
-"""Streamlit pieces of the app: the per-session training worker, settings widgets, controls and
-the live views. Only this package, `app.py` and `pages/` speak Streamlit."""
+"""Streamlit pieces of the app, one package per page (and common/ for what they share). Only
+this package and the checkout's `app.py` speak Streamlit; the training itself runs in
+gan_viz.live."""

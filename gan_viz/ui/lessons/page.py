@@ -103,9 +103,9 @@ def render() -> None:
 def _train_live(step: Step) -> None:
     """The step's very run in the playground, to train on beyond the script: from its start,
     or from where the replay ends (the playground trains there on opening)."""
-    from gan_viz.ui.playground.page import render as playground
+    from gan_viz.ui.common.pages import page as app_page
 
-    page = st.Page(playground, title="Playground", url_path="playground")
+    page = app_page("playground")
     params = config_params(step.run.config(), step.run.preset)
     start, end = st.columns(2)
     with start:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from gan_viz.ui.common.pages import page
+
 from gan_viz.export.animation import frame_title, view_figure
 from gan_viz.plots.curves import curves_figure
 from gan_viz.store import RunInfo, RunStore
@@ -231,7 +233,7 @@ def resume(s: RunStore, info: RunInfo) -> None:
             from gan_viz.ui.playground.session import RESUME_REQUEST
 
             st.session_state[RESUME_REQUEST] = (info.id, fork)
-            st.switch_page("pages/playground.py")
+            st.switch_page(page("playground"))
 
 
 def train_on(s: RunStore, info: RunInfo, steps: int, fork: bool) -> int:

@@ -105,7 +105,7 @@ def test_lesson_link_plays_at_once_and_next_updates_the_url(server, browser):
     wait_until(lambda: "step=5" in page.url, 10, "the URL at step 5", page)
     page.keyboard.press("ArrowLeft")
     page.get_by_text("Step 4 of 7").wait_for()
-    switch = page.get_by_role("checkbox", name="Projector mode")
+    switch = page.locator(".st-key-projector input")
     assert not switch.is_checked()
     page.keyboard.press("p")
     wait_until(lambda: switch.is_checked(), 30, "the projector on", page)

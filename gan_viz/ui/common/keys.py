@@ -30,8 +30,9 @@ if (!parent.__ganVizKeysListening) {
     const name = e.key === " " ? "space" : e.key.toLowerCase();
     const css = (parent.__ganVizKeys || {})[name];
     if (!css) return;
-    const el = parent.document.querySelector(`.${css} button:not([disabled])`)
-      || parent.document.querySelector(`.${css} input:not([disabled])`);
+    // the element's own control, first in the page (a help icon's button comes after it)
+    const el = parent.document.querySelector(
+      `.${css} input:not([disabled]), .${css} button:not([disabled])`);
     if (!el) return;
     e.preventDefault();
     el.click();

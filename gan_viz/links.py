@@ -24,7 +24,7 @@ from gan_viz.presets import PRESETS, default_config
 from gan_viz.validation import validate
 
 SECTIONS = ("noise", "nets", "objective", "optim", "cadence")
-MAX_LINK_POINTS = 300  # drawn points carried in a link (~4 kB); a larger drawing stays out
+MAX_LINK_POINTS = 600  # drawn points a link carries (~8 kB: under a server's 16 kB of headers)
 MAX_ITERATION = 20_000  # what a link may ask the page to train to as it opens (seconds, not hours)
 # Set by the page itself, not by a run's settings: the live page snapshots every record and
 # keeps its own count of snapshots, so a link neither carries nor takes them.

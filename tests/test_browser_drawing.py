@@ -114,6 +114,27 @@ def test_draw_a_circle_use_it_train_and_a_bad_drawing_keeps_it(server, browser):
         button(page, "Pause").click()
         shot(page, "drawing-circle-trained")
 
+        # The address bar is a link: in another browser it opens the same drawing, trained there.
+        wait_until(lambda: "it=" in page.url, 60, "the paused link", page)
+        link, at = page.url, iteration(page)
+        assert "target=drawing" in link and "drawing=" in link
+        elsewhere, other = open_playground(browser)
+        try:
+            other.goto(link)
+            wait_until(lambda: iteration(other) == at, 240, "the link's iteration", other)
+            again = np.array(
+                wait_until(
+                    lambda: chart_data(other, 0, TRACE.format("real x ~ p_data")),
+                    60,
+                    "real samples there",
+                    other,
+                )
+            )
+            assert np.abs(np.hypot(*again) - RADIUS).max() < 0.35  # the very circle
+            shot(other, "drawing-from-link")
+        finally:
+            elsewhere.close()
+
         # One clicked point on a cleared canvas: refused in one line, the circle stays.
         page.get_by_role("button", name="Reset canvas & history").click()
         page.get_by_text("Points", exact=True).click()

@@ -18,6 +18,8 @@ import dataclasses
 import json
 from collections.abc import Mapping
 
+import numpy as np
+
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
 from gan_viz.presets import PRESETS, default_config
@@ -25,6 +27,7 @@ from gan_viz.validation import validate
 
 SECTIONS = ("noise", "nets", "objective", "optim", "cadence")
 MAX_LINK_POINTS = 600  # drawn points a link carries (~8 kB: under a server's 16 kB of headers)
+MAX_PARAMS_CHARS = 2_000  # a target's parameters a link carries
 MAX_ITERATION = 20_000  # what a link may ask the page to train to as it opens (seconds, not hours)
 # Set by the page itself, not by a run's settings: the live page snapshots every record and
 # keeps its own count of snapshots, so a link neither carries nor takes them.
@@ -32,7 +35,14 @@ PAGE_OWNED = {"cadence.snapshot_every", "cadence.max_snapshots"}
 
 
 def _text(value) -> str:
-    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), default=lambda a: np.asarray(a).tolist())
+
+
+def _differ(a: dict, b: dict) -> bool:
+    """Whether two targets' parameters differ (they may hold arrays: an uploaded CSV's points)."""
+    return _text(a) != _text(b)
 
 
 def _drawing_text(drawing: tuple) -> str:
@@ -49,8 +59,10 @@ def config_params(cfg: RunConfig, preset: str | None, iteration: int | None = No
     params = {"preset": preset} if preset in PRESETS else {"target": cfg.target.name}
     if cfg.target.name != base.target.name:
         params["target"] = cfg.target.name
-    if cfg.target.params != base.target.params:
-        params["target.params"] = _text(cfg.target.params)
+    if _differ(cfg.target.params, base.target.params):
+        text = _text(cfg.target.params)
+        if len(text) <= MAX_PARAMS_CHARS:  # an uploaded CSV's points stay out, as a big drawing
+            params["target.params"] = text
     drawing = cfg.target.drawing
     if drawing != base.target.drawing and 0 < len(drawing) <= MAX_LINK_POINTS:
         params["drawing"] = _drawing_text(drawing)
@@ -65,12 +77,6 @@ def config_params(cfg: RunConfig, preset: str | None, iteration: int | None = No
     if iteration:
         params["it"] = str(iteration)
     return params
-
-
-def link_is_whole(cfg: RunConfig, preset: str | None) -> bool:
-    """Whether a link carries all of cfg (a drawing too large for a link does not travel)."""
-    base = _base(preset, cfg.target.name)
-    return cfg.target.drawing == base.target.drawing or len(cfg.target.drawing) <= MAX_LINK_POINTS
 
 
 def _value(text: str):

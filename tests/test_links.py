@@ -103,3 +103,12 @@ def test_a_link_followed_within_the_tab_opens_its_run():
         assert at.session_state[STATE].preset == "ring-collapse"
     finally:
         at.session_state[STATE].worker.close()
+
+
+def test_uploaded_points_stay_out_of_a_link_and_its_opening_says_so():
+    points = "\n".join(f"{i / 10},{(i % 7) / 10}" for i in range(300))
+    cfg = default_config("points").replace(target={"params": {"points": points}})
+    params = config_params(cfg, None)
+    assert params["target"] == "points" and "target.params" not in params
+    opened = open_link(params, "fig1")
+    assert opened.config.target.name != "points" and "target=points" in opened.notice

@@ -316,6 +316,7 @@ def test_a_playground_link_opens_the_same_game_in_another_browser(server, browse
         other.get_by_text("Keys: space Train/Pause").wait_for()
         bound = "() => !!(window.__ganVizKeys && window.__ganVizKeys.space)"
         wait_until(lambda: other.evaluate(bound), 60, "the keys bound", other)
+        other.get_by_text("Playground: watch a GAN learn").click()  # the page has the focus
         other.keyboard.press(" ")
         wait_until(lambda: "it/s" in status(other), 120, "training on space", other)
         other.keyboard.press(" ")

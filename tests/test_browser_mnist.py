@@ -127,6 +127,7 @@ def test_a_missing_data_folder_is_one_line_and_the_run_stays(server, browser, tm
         page.get_by_text("Data", exact=True).first.click()
         page.get_by_text("full MNIST: the four IDX files in a folder").click()
         folder = page.get_by_role("textbox", name=re.compile("IDX folder"))
+        folder.wait_for(timeout=120_000)  # drawn by the rerun the choice makes
         folder.fill(str(tmp_path / "nowhere"))
         folder.press("Enter")
         wait_until(

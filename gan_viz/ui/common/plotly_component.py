@@ -1,23 +1,47 @@
-"""A folder for a custom component that draws with plotly.js: its index.html beside the
-plotly.min.js of the plotly Python package, so nothing is fetched from the network. Streamlit
-serves a component's files only from inside its folder, so the two are copied, once per version
-of either, into a cache folder.
+"""A folder for a custom component that draws with plotly.js: its index.html beside a plotly.js
+bundle, so nothing is fetched from the network. Streamlit serves a component's files only from
+inside its folder, so the two are copied, once per version of either, into a cache folder.
+
+Two bundles: the full plotly.min.js of the plotly Python package (the live charts, which draw
+WebGL scatters), and plotly.js's own "cartesian" partial bundle, vendored in vendor/ (scatter,
+heatmap, contour, bar, histogram, image, ...: every trace a replay draws). It is a third of the
+size, so a lesson's replay is drawn sooner after its link opens (benchmarks/RESULTS.md,
+"Lesson links"). `scripts/vendor_plotly.sh` refreshes it to the version the plotly package
+bundles; tests/test_replay_component.py checks the two versions agree.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 import plotly
 
+VENDOR = Path(__file__).parent / "vendor"
+BUNDLES = {
+    "full": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+    "cartesian": VENDOR / "plotly-cartesian.min.js",
+}
 
-def plotly_component_folder(name: str, index_html: str) -> Path:
-    """The folder holding index.html (this text) and plotly.min.js, made on first use."""
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    tag = hashlib.sha1(index_html.encode() + plotly.__version__.encode()).hexdigest()[:12]
+
+def bundle_version(path: Path) -> str:
+    """The plotly.js version a bundle says in its banner ("plotly.js v4.1.1" -> "4.1.1")."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        head = f.read(4096)
+    found = re.search(r"plotly\.js (?:\([a-z -]+\) )?v(\d+\.\d+\.\d+)", head)
+    return found.group(1) if found else "unknown"
+
+
+def plotly_component_folder(name: str, index_html: str, bundle: str = "full") -> Path:
+    """The folder holding index.html (this text) and the bundle as plotly.min.js, made on first
+    use."""
+    source = BUNDLES[bundle]
+    tag = hashlib.sha1(
+        index_html.encode() + plotly.__version__.encode() + bundle.encode()
+    ).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / f"gan-viz-{name}-{tag}"
     if not (folder / "plotly.min.js").exists():
         staging = Path(tempfile.mkdtemp(prefix=f"gan-viz-{name}-"))

@@ -92,6 +92,8 @@ def render() -> None:
     except RecordingProblem as err:
         replay = None
         st.warning(f"No replay for this step: {err}.")
+    if replay is not None and not slot["revealed"]:
+        _picture_answer(lesson, index, step, replay, slot)
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if replay is not None:
         replay_view.show(lesson, index, step, replay, slot, projector.on())
@@ -120,6 +122,27 @@ def _train_live(step: Step) -> None:
             )
 
 
+def _picture_answer(lesson: Lesson, index: int, step: Step, replay: Replay, slot: dict) -> None:
+    """A click on the picture (the replay component's value, from the run before this one)
+    answers the question: it becomes the slot's answer and the question widget's value, so the
+    two always agree."""
+    frames = replay_view.teaser_frames(step, replay)
+    clicked = st.session_state.get(replay_view.chart_key(lesson.id, index, frames))
+    if not isinstance(clicked, dict) or clicked.get("seq") == slot.get("seq"):
+        return
+    slot["seq"] = clicked.get("seq")
+    widget = f"answer-{lesson.id}-{index}"
+    kind = step.question.kind if step.question else ""
+    if kind == "point" and isinstance(clicked.get("x"), (int, float)):
+        lo, hi = replay_view.x_window(replay)
+        x = min(max(float(clicked["x"]), round(lo, 1)), round(hi, 1))
+        slot["answer"] = st.session_state[widget] = round(round(x / 0.05) * 0.05, 2)
+    elif kind == "modes" and isinstance(clicked.get("modes"), list):
+        names = replay_view.mode_names(replay)
+        picked = [names[k] for k in clicked["modes"] if isinstance(k, int) and 0 <= k < len(names)]
+        slot["answer"] = st.session_state[widget] = picked
+
+
 def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
     q = step.question
     if q is None:
@@ -138,21 +161,23 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         slot["answer"] = choice if choice is not None else slot["answer"]
     elif q.kind == "modes":
         labels = replay_view.mode_names(replay) if replay is not None else []
+        st.session_state.setdefault(f"answer-{key}", slot["answer"] or [])
         picked = st.multiselect(
-            "Modes G will still make (number and centre)",
+            "Modes G will still make (number and centre): pick them here or click them on "
+            "the picture",
             labels,
-            default=slot["answer"] or [],
             key=f"answer-{key}",
             disabled=slot["revealed"],
         )
         slot["answer"] = picked if picked or slot["answer"] is None else slot["answer"]
     else:
         lo, hi = replay_view.x_window(replay) if replay is not None else (-5.0, 5.0)
+        start = float(slot["answer"]) if slot["answer"] is not None else float(round(lo, 1))
+        st.session_state.setdefault(f"answer-{key}", start)
         value = st.slider(
-            "Your marker (x)",
+            "Your marker (x): drag it, or click the picture where you predict it",
             min_value=float(round(lo, 1)),
             max_value=float(round(hi, 1)),
-            value=float(slot["answer"]) if slot["answer"] is not None else float(round(lo, 1)),
             step=0.05,
             key=f"answer-{key}",
             disabled=slot["revealed"],

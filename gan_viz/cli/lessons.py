@@ -58,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
             label = f"  {i + 1:2d}. {step.title}"
             if args.action == "list":
                 run = step.run
-                print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
+                if run.mode == "dirac":
+                    print(f"{label} [{run.describe()}]")
+                else:
+                    print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
             elif args.action == "record":
                 start = time.perf_counter()
                 path = save_recording(lesson, i, record_step(step))

@@ -119,3 +119,20 @@ def test_bad_link_says_what_was_ignored_and_opens_step_1(server, browser):
     page.get_by_text("Step 1 of 7").wait_for()
     wait_until(lambda: "step=1" in page.url, 10, "the URL at step 1", page)
     page.close()
+
+
+def test_a_dirac_step_link_draws_the_field_and_its_iterates_move(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(server.url + "lessons?lesson=oscillation&step=3")
+    page.get_by_text("Step 3 of 8").wait_for(timeout=60_000)
+    first = wait_until(lambda: replay_frame(page), 60, "the replay drawn", page)
+    wait_until(lambda: (replay_frame(page) or first) != first, 5.0, "the iterates moving", page)
+    assert children(server.process.pid) == []  # numpy recorded beforehand: nothing trains
+    shot(page, "lessons-oscillation-step3-teaser")
+    page.get_by_text("Spiral out, ever further from (0, 0)").click()
+    button(page, "Reveal").click()
+    page.get_by_text("(your answer)").wait_for()
+    # The whole run now plays: beyond the teaser's 10 frames (of 101).
+    wait_until(lambda: int(replay_frame(page) or 0) > 20, 30, "the full replay", page)
+    shot(page, "lessons-oscillation-step3-revealed")
+    page.close()

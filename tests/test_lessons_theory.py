@@ -196,8 +196,11 @@ def test_the_dirac_animation_is_a_plain_figure_with_a_frame_per_recorded_iterati
 
 
 def test_a_teaser_has_only_the_first_frames_and_a_guess_is_drawn_as_a_circle(replay):
-    teaser = dirac_figure(replay, 2)
+    teaser = dirac_figure(replay, 2, distance=False)
     assert len(teaser["frames"]) == 2
+    # Before the reveal nothing measures the answer: the titles give the iteration only.
+    titles = [f["layout"]["title"]["text"] for f in teaser["frames"]]
+    assert titles == ["iteration 0", "iteration 10"]
     text = with_circle(plotly.io.to_json(teaser, validate=False), 1.5)
     (circle,) = json.loads(text)["layout"]["shapes"]
     assert circle["type"] == "circle" and (circle["x0"], circle["x1"]) == (-1.5, 1.5)

@@ -5,8 +5,8 @@ The pictures are the theory lab's own (gan_viz.plots.theory: dirac_field, dirac_
 eigenvalue_plane). The field is drawn once; each frame of the animation changes only the two
 traces that move (the trajectory so far and the current point, listed in the frame's
 `traces`, plotly's way of animating some traces of a figure), so a run of hundreds of frames
-sends the streamlines once. Before the reveal only the first `teaser_frames` play, on a loop;
-after it, the whole run.
+sends the streamlines once. Before the reveal only the first `teaser_frames` play, on a loop,
+with nothing that measures the answer (no distance, no eigenvalues); after it, the whole run.
 """
 
 from __future__ import annotations
@@ -35,13 +35,18 @@ def _thinned(points: np.ndarray) -> np.ndarray:
     return points if k == 1 else np.concatenate([points[::k], points[-1:]])
 
 
-def _title(iteration: int, point: np.ndarray) -> str:
+def _title(iteration: int, point: np.ndarray, distance: bool) -> str:
+    if not distance:  # before the reveal: the distance would give the answer away
+        return f"iteration {iteration:,}"
     return f"iteration {iteration:,} · distance from (0, 0) = {np.hypot(*point):.3f}"
 
 
-def dirac_figure(replay: Replay, frames: int, projector: bool = False) -> dict:
+def dirac_figure(
+    replay: Replay, frames: int, projector: bool = False, distance: bool = True
+) -> dict:
     """The field and the iterates as a figure dict with `frames` frames: frame i draws the
-    trajectory up to the i-th recorded iteration and marks where it is then."""
+    trajectory up to the i-th recorded iteration and marks where it is then; with `distance`,
+    each frame's title says how far from (0, 0) that is."""
     a = replay.arrays
     axis = a["field_axis"].astype(float)
     path = np.asarray(a["path"], np.float32)  # drawn, not measured: halves the JSON
@@ -50,8 +55,10 @@ def dirac_figure(replay: Replay, frames: int, projector: bool = False) -> dict:
     figure = fig.to_plotly_json()
     figure["layout"]["height"] = DATA_HEIGHT + (120 if projector else 0)
     title = dict(figure["layout"]["title"])
-    title["text"] = _title(0, path[0])
+    title["text"] = _title(0, path[0], distance)
     figure["layout"]["title"] = title
+    # A square window [-span, span]^2 on a wide page: narrow the plot, not widen the range.
+    figure["layout"]["xaxis"]["constrain"] = "domain"
     figure["frames"] = [
         {
             "name": str(i),
@@ -60,7 +67,7 @@ def dirac_figure(replay: Replay, frames: int, projector: bool = False) -> dict:
                 {"x": path[it : it + 1, 0], "y": path[it : it + 1, 1]},
             ],
             "traces": [PATH, POINT],
-            "layout": {"title": {**title, "text": _title(it, path[it])}},
+            "layout": {"title": {**title, "text": _title(it, path[it], distance)}},
         }
         for i, it in enumerate(iterations)
     ]
@@ -74,12 +81,15 @@ _BUILT_LOCK = threading.Lock()
 MAX_BUILT = 64
 
 
-def _animation(lesson_id: str, index: int, replay: Replay, frames: int, projector: bool) -> str:
-    key = (lesson_id, index, frames, projector)
+def _animation(
+    lesson_id: str, index: int, replay: Replay, frames: int, projector: bool, revealed: bool
+) -> str:
+    key = (lesson_id, index, frames, projector, revealed)
     with _BUILT_LOCK:
         text = _BUILT.get(key)
     if text is None:
-        text = plotly.io.to_json(dirac_figure(replay, frames, projector), validate=False)
+        figure = dirac_figure(replay, frames, projector, distance=revealed)
+        text = plotly.io.to_json(figure, validate=False)
         with _BUILT_LOCK:
             if len(_BUILT) >= MAX_BUILT:
                 _BUILT.pop(next(iter(_BUILT)))
@@ -119,19 +129,20 @@ def show(lesson: Lesson, index: int, step: Step, replay: Replay, slot: dict, pro
     if not revealed:
         st.caption("The start of the run, on a loop: answer to see how it ends.")
     if "data" in step.views:
-        text = _animation(lesson.id, index, replay, frames, projector)
+        text = _animation(lesson.id, index, replay, frames, projector, revealed)
         q = step.question
         if revealed and q is not None and q.kind == "point" and slot["answer"] is not None:
             text = with_circle(text, float(slot["answer"]))
         height = DATA_HEIGHT + (120 if projector else 0)
         replay_chart(text, height, key=f"replay-{lesson.id}-{index}-{frames}", loop=not revealed)
-    path = replay.arrays["path"][: int(replay.iterations[frames - 1]) + 1]
+    if not revealed:
+        return  # the distance, even the start's, and the eigenvalues tell which way it goes
     if "curves" in step.views:
         st.plotly_chart(
-            dirac_distance({"iterates": path}, projector),
-            key=f"distance-{lesson.id}-{index}-{frames}",
+            dirac_distance({"iterates": replay.arrays["path"]}, projector),
+            key=f"distance-{lesson.id}-{index}",
         )
-    if "eigenvalues" in step.views and revealed:  # |lambda| vs 1 would give the answer away
+    if "eigenvalues" in step.views:
         a = replay.arrays
         measured = a["eig_update"] if a["eig_update"].size else None
         closed = a["eig_closed"] if a["eig_closed"].size else None

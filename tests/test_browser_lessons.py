@@ -124,7 +124,7 @@ def test_bad_link_says_what_was_ignored_and_opens_step_1(server, browser):
 def test_a_dirac_step_link_draws_the_field_and_its_iterates_move(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(server.url + "lessons?lesson=oscillation&step=3")
-    page.get_by_text("Step 3 of 8").wait_for(timeout=60_000)
+    page.get_by_text("Step 3 of 9").wait_for(timeout=60_000)
     first = wait_until(lambda: replay_frame(page), 60, "the replay drawn", page)
     wait_until(lambda: (replay_frame(page) or first) != first, 5.0, "the iterates moving", page)
     assert children(server.process.pid) == []  # numpy recorded beforehand: nothing trains

@@ -14,8 +14,10 @@ from gan_viz.theory.dirac import DiracGame
 
 LESSONS = lessons()
 STEPS = [(lid, i) for lid, lesson in LESSONS.items() for i in range(len(lesson.steps))]
-GAME_STEPS = [(lid, i) for lid, i in STEPS if LESSONS[lid].steps[i].run.mode != "dirac"]
-DIRAC_STEPS = [(lid, i) for lid, i in STEPS if LESSONS[lid].steps[i].run.mode == "dirac"]
+MODES = {(lid, i): LESSONS[lid].steps[i].run.mode for lid, i in STEPS}
+GAME_STEPS = [s for s in STEPS if MODES[s] in ("game", "d_only")]
+DIRAC_STEPS = [s for s in STEPS if MODES[s] == "dirac"]
+FGAN_STEPS = [s for s in STEPS if MODES[s] == "fgan"]
 CLAIMS = [(lid, i, j) for lid, i in STEPS for j in range(len(LESSONS[lid].steps[i].claims))]
 MAX_TOTAL_BYTES = 15 * 1024 * 1024  # the whole shipped set (issue 18)
 
@@ -61,6 +63,17 @@ def test_dirac_recording_matches_its_settings_iterate_by_iterate(lesson_id, inde
     game.step(run.iterations)
     np.testing.assert_array_equal(replay.arrays["path"], game.points())
     assert np.max(np.abs(replay.arrays["field_axis"])) == pytest.approx(run.span)
+
+
+@pytest.mark.parametrize("lesson_id,index", FGAN_STEPS)
+def test_fgan_recording_matches_its_settings(lesson_id, index):
+    lesson = LESSONS[lesson_id]
+    run = lesson.steps[index].run
+    replay = load_replay(lesson, index)  # checks the config hash
+    assert replay.kind == "fgan" and replay.n_frames == 1 + run.frames
+    assert replay.iterations[-1] == run.iterations
+    assert str(replay.arrays["divergence"]) == run.divergence
+    assert replay.arrays["t"].shape == (replay.n_frames, len(replay.arrays["x"]))
 
 
 def test_the_oscillation_lesson_has_6_to_12_steps_each_citing_its_source():

@@ -12,15 +12,16 @@ import pytest
 
 from gan_viz.errors import ConfigError
 from gan_viz.lessons.claims import metric_value
-from gan_viz.lessons.format import DiracRun, parse_lesson
+from gan_viz.lessons.format import parse_lesson
 from gan_viz.lessons.recording import (
     RecordingProblem,
     read_recording,
     record_step,
     save_recording,
 )
+from gan_viz.lessons.theory_runs import DiracRun
 from gan_viz.theory.dirac import DiracConfig, DiracGame
-from gan_viz.ui.lessons.theory_views import dirac_figure, point_range, with_circle
+from gan_viz.ui.lessons.theory_views import dirac_figure, fgan_figure, point_range, with_circle
 
 DIRAC = """
 id = "tiny"
@@ -205,3 +206,86 @@ def test_a_teaser_has_only_the_first_frames_and_a_guess_is_drawn_as_a_circle(rep
     (circle,) = json.loads(text)["layout"]["shapes"]
     assert circle["type"] == "circle" and (circle["x0"], circle["x1"]) == (-1.5, 1.5)
     assert point_range(replay) == (0.0, round(3.0 * math.sqrt(2), 1))
+
+
+FGAN = dirac(
+    **{
+        """mode = "dirac"
+method = "gan"
+scheme = "simultaneous"
+h = 0.2
+theta0 = 1.0
+psi0 = 0.5
+iterations = 40
+frames = 4
+span = 3.0""": """mode = "fgan"
+divergence = "kl"
+target = "bimodal"
+q_mean = 0.0
+q_std = 1.0
+seed = 2
+iterations = 20
+frames = 4""",
+        '"data", "curves", "eigenvalues"': '"data", "curves"',
+        'kind = "point"\nprompt = "How far?"\ntarget = "radius"\ntolerance = 0.3': (
+            'kind = "choice"\nprompt = "Where?"\n'
+            'answers = [{ text = "a", correct = true, why = "." }, { text = "b", why = "." }]'
+        ),
+    }
+)
+
+
+def fgan(**changes) -> str:
+    text = FGAN
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize(
+    "old,new,field",
+    [
+        ('divergence = "kl"', 'divergence = "wasserstein"', "run.divergence"),
+        ('target = "bimodal"', 'target = "ring8"', "run.target"),
+        ("q_std = 1.0", "q_std = 0.0", "run.q_std"),
+        ("seed = 2", "seed = -2", "run.seed"),
+        ("iterations = 20", "iterations = 20000", "run.iterations"),
+        ("frames = 4", "frames = 3", "run.frames"),
+        ("seed = 2", 'seed = 2\npreset = "fig1"', "run.preset"),
+        ('"data", "curves"', '"data", "eigenvalues"', "views"),
+        ('kind = "choice"', 'kind = "modes"', "question.kind"),  # no ring here
+    ],
+)
+def test_a_malformed_fgan_run_is_refused_in_one_line_naming_the_field(old, new, field):
+    with pytest.raises(ConfigError) as err:
+        parse_lesson(fgan(**{old: new}), "tiny.toml")
+    message = str(err.value)
+    assert "\n" not in message and field in message and "tiny.toml step 1" in message
+
+
+def test_an_fgan_recording_is_deterministic_and_its_bound_stays_below_d_f(tmp_path):
+    """Nowozin et al. 2016, Eq. 4: every critic's E_p[T] - E_q[f*(T)] is at most D_f."""
+    lesson = parse_lesson(FGAN)
+    step = lesson.steps[0]
+    a, b = record_step(step), record_step(step)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    replay = read_recording(save_recording(lesson, 0, a, tmp_path), step.run.config_hash())
+    assert replay.kind == "fgan" and list(replay.iterations) == [0, 5, 10, 15, 20]
+    n = len(replay.arrays["x"])
+    assert n <= 512 and replay.arrays["t"].shape == (5, n)
+    d_f = metric_value(replay, "d_f", 0)
+    assert d_f == pytest.approx(1.625, abs=1e-3)  # KL(bimodal || N(0, 1)) by quadrature
+    for i in range(5):
+        assert metric_value(replay, "bound", i) <= d_f
+        assert metric_value(replay, "shortfall", i) == pytest.approx(
+            (d_f - metric_value(replay, "bound", i)) / d_f
+        )
+    # The picture: the critic T moves, alone, one frame per recorded critic step.
+    figure = fgan_figure(replay, replay.n_frames, bound=False)
+    assert {t["type"] for t in figure["data"]} <= CARTESIAN
+    assert "sliders" not in figure["layout"] and "updatemenus" not in figure["layout"]
+    assert [f["traces"] for f in figure["frames"]] == [[2]] * 5
+    np.testing.assert_array_equal(figure["frames"][4]["data"][0]["y"], replay.arrays["t"][4])
+    assert "bound" not in figure["layout"]["title"]["text"]  # not before the reveal

@@ -20,7 +20,8 @@ and a few read off the metric rows (any run):
 A Dirac-GAN run (gan_viz.lessons.theory_recording) has its own rows: theta, psi, radius (the
 distance |(theta, psi)| from the equilibrium), radius_max and radius_min (over every iterate so
 far), rho (the spectral radius of the update at the equilibrium), lambda_re and lambda_im (the
-field's Jacobian's eigenvalues there).
+field's Jacobian's eigenvalues there). An f-GAN bound run has bound, d_f, shortfall and
+shortfall_min (gan_viz.lessons.theory_recording).
 
 The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
 """

@@ -21,16 +21,16 @@ checks against the recording (gan_viz.lessons.claims). The file layout, one tabl
         { text = "...", correct = true, why = "..." }, ... ] }
     claims = [ { metric = "js", at = "end", op = "<", value = 0.05 } ]
 
-A step may instead replay one of the theory lab's experiments (gan_viz.theory), with no preset
-and no seed (the Dirac-GAN is deterministic):
+A step may instead replay one of the theory lab's experiments (gan_viz.lessons.theory_runs):
 
     run = { mode = "dirac", method = "gan", scheme = "simultaneous", h = 0.2,
             theta0 = 1.0, psi0 = 1.0, iterations = 500, frames = 100, span = 3.0 }
+    run = { mode = "fgan", divergence = "kl", target = "bimodal", q_mean = 0.0, q_std = 1.0,
+            seed = 0, iterations = 2000, frames = 40 }
 
-with the fields of gan_viz.theory.dirac.DiracConfig (a setting the method does not use, such as
-gamma for the plain GAN, is refused) and `span`, the half-width of the pictured (theta, psi)
-window. Its views are `data` (the field and the iterates), `curves` (distance to the
-equilibrium) and `eigenvalues` (the update's Jacobian at the equilibrium).
+A Dirac step's views are `data` (the field and the iterates), `curves` (distance to the
+equilibrium) and `eigenvalues` (the update's Jacobian at the equilibrium); an f-GAN step's are
+`data` (the critic T against T*) and `curves` (the bound against D_f).
 
 A malformed file is refused with one ConfigError naming the file, the step and the field.
 """
@@ -40,23 +40,26 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
-from gan_viz.theory import dirac
+from gan_viz.lessons import theory_runs
+from gan_viz.lessons.theory_runs import DiracRun, FganRun
 from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
 VIEWS = ("data", "curves", "occupancy", "eigenvalues")
 GAME_VIEWS = ("data", "curves", "occupancy")
-DIRAC_VIEWS = ("data", "curves", "eigenvalues")
+THEORY_VIEWS = {"dirac": ("data", "curves", "eigenvalues"), "fgan": ("data", "curves")}
+# a point question on a Dirac run is a distance from (0, 0): its target a claim metric (radius)
+THEORY_QUESTIONS = {"dirac": ("choice", "point"), "fgan": ("choice",)}
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
 QUESTION_KINDS = ("choice", "point", "modes")
 RUN_MODES = ("game", "d_only")  # d_only: G frozen, D alone learns (k D steps per frame)
-THEORY_MODES = ("dirac",)  # a theory lab experiment (gan_viz.theory), not a GAN trained by torch
+THEORY_MODES = tuple(theory_runs.PARSERS)  # the theory lab's experiments (dirac, fgan)
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
 RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
@@ -135,67 +138,13 @@ class RunSpec:
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
-# DiracConfig fields a method ignores: a lesson that sets one says something its run does not do.
-DIRAC_USED_BY = {
-    "gamma": ("r1", "r2", "wgan_gp", "consensus"),
-    "sigma": ("instance_noise",),
-    "clip": ("wgan",),
-    "g0": ("wgan_gp",),
-}
-# dirac.validate's names for its settings -> the lesson file's fields
-_DIRAC_FIELDS = {
-    "method": "method",
-    "update scheme": "scheme",
-    "step size h": "h",
-    "D steps": "d_steps",
-    "G steps": "g_steps",
-    "gamma": "gamma",
-    "instance noise sigma": "sigma",
-    "WGAN clip": "clip",
-    "WGAN-GP g0": "g0",
-    "start theta": "theta0",
-    "start psi": "psi0",
-}
-
-
-@dataclass(frozen=True)
-class DiracRun:
-    """A Dirac-GAN run of the theory lab (Mescheder et al. 2018, Sec. 2): its iterates from
-    (theta0, psi0), recorded every iterations/frames iterations."""
-
-    settings: dirac.DiracConfig
-    iterations: int  # updates of (theta, psi)
-    frames: int  # recorded frames over the run (plus the start); divides iterations
-    span: float = 2.0  # the picture shows theta and psi in [-span, span]
-    mode: str = "dirac"
-
-    def config(self) -> dirac.DiracConfig:
-        return dirac.validate(self.settings)
-
-    def config_hash(self) -> str:
-        """What a recording must match: the settings, the length, the window, the format."""
-        data = {
-            "dirac": asdict(self.config()),
-            "iterations": self.iterations,
-            "frames": self.frames,
-            "span": self.span,
-            "mode": self.mode,
-            "format": RECORDING_FORMAT,
-        }
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-    def describe(self) -> str:
-        c = self.settings
-        return f"dirac {c.method}, {c.scheme}, h {c.h:g}, {self.iterations} iterations"
-
-
 @dataclass(frozen=True)
 class Step:
     title: str
     text: tuple[str, ...]
     formula: str
     views: tuple[str, ...]
-    run: RunSpec | DiracRun
+    run: RunSpec | DiracRun | FganRun
     reveal: str
     question: Question | None = None
     claims: tuple[Claim, ...] = ()
@@ -296,46 +245,12 @@ def _frames(iterations: int, frames: int, where: str) -> None:
         raise ConfigError(f"{where}.frames", frames, "2 to 200, dividing the iterations exactly")
 
 
-def _dirac_run(r: _Reader, where: str) -> DiracRun:
-    settings = {f.name: f for f in fields(dirac.DiracConfig)}
-    r.unknown({"mode", "iterations", "frames", "span", *settings})
-    values = {}
-    for name, f in settings.items():
-        if name not in r.table:
-            continue
-        if name == "method":
-            values[name] = r.choice(name, tuple(dirac.METHODS))
-        elif name == "scheme":
-            values[name] = r.choice(name, dirac.SCHEMES)
-        else:
-            values[name] = r.get(name, type(f.default))  # int or float, as its default
-    method = values.get("method", dirac.DiracConfig.method)
-    for name, methods in DIRAC_USED_BY.items():
-        if name in values and method not in methods:
-            raise ConfigError(
-                f"{where}.{name}", values[name], f"only with method {', '.join(methods)}"
-            )
-    run = DiracRun(
-        dirac.DiracConfig(**values),
-        iterations=r.get("iterations", int),
-        frames=r.get("frames", int, 80),
-        span=r.get("span", float, 2.0),
-    )
-    _frames(run.iterations, run.frames, where)
-    if not 0.1 <= run.span <= 100:
-        raise ConfigError(f"{where}.span", run.span, "0.1 to 100")
-    try:
-        run.config()
-    except ConfigError as err:
-        name = _DIRAC_FIELDS.get(err.setting, err.setting)
-        raise ConfigError(f"{where}.{name}", err.given, err.allowed) from None
-    return run
-
-
-def _run(table: Any, where: str) -> RunSpec | DiracRun:
+def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
     r = _Reader(table, where)
     if r.table.get("mode") in THEORY_MODES:
-        return _dirac_run(r, where)
+        run = theory_runs.parse(r, where)
+        _frames(run.iterations, run.frames, where)
+        return run
     r.unknown({"preset", "seed", "iterations", "frames", "mode", "overrides"})
     spec = RunSpec(
         preset=r.get("preset", str),
@@ -378,9 +293,16 @@ def _step(table: Any, where: str) -> Step:
         raise ConfigError(f"{where}.views", bad or views, f"one or more of {', '.join(VIEWS)}")
     question = r.table.get("question")
     run = _run(r.get("run", dict), f"{where}.run")
-    allowed = DIRAC_VIEWS if run.mode in THEORY_MODES else GAME_VIEWS
+    allowed = THEORY_VIEWS.get(run.mode, GAME_VIEWS)
     if any(v not in allowed for v in views):
         raise ConfigError(f"{where}.views", views, f"for a {run.mode} run: {', '.join(allowed)}")
+    if question is not None:
+        question = _question(question, f"{where}.question")
+        kinds = THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
+        if question.kind not in kinds:
+            raise ConfigError(
+                f"{where}.question.kind", question.kind, f"for a {run.mode} run: {', '.join(kinds)}"
+            )
     teaser = r.get("teaser_frames", int, 3)
     if not 2 <= teaser <= run.frames:
         raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
@@ -391,7 +313,7 @@ def _step(table: Any, where: str) -> Step:
         views=tuple(views),
         run=run,
         reveal=r.get("reveal", str),
-        question=None if question is None else _question(question, f"{where}.question"),
+        question=question,
         claims=tuple(
             _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
         ),

@@ -44,10 +44,11 @@ def _coarse(a: np.ndarray) -> np.ndarray:
 
 def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
     """Train the step's run from its seed and return the recording's arrays."""
-    if step.run.mode == "dirac":  # a theory lab experiment: numpy, no torch
-        from gan_viz.lessons.theory_recording import record_dirac
+    if step.run.mode in THEORY_MODES:  # a theory lab experiment
+        from gan_viz.lessons import theory_recording
 
-        return record_dirac(step.run)
+        record = {"dirac": theory_recording.record_dirac, "fgan": theory_recording.record_fgan}
+        return record[step.run.mode](step.run)
     from gan_viz.toy import ToyGAN
 
     cfg = step.run.config().replace(cadence={"show_samples": SHOWN_SAMPLES})
@@ -127,7 +128,7 @@ class Replay:
 
     arrays: dict[str, np.ndarray]
     columns: dict[str, np.ndarray]  # the metric rows, by name (step, js, v, modes, ...)
-    kind: str = "game"  # or a theory mode ("dirac"): arrays of gan_viz.lessons.theory_recording
+    kind: str = "game"  # or a theory mode (dirac, fgan): arrays of lessons.theory_recording
 
     @property
     def n_frames(self) -> int:
@@ -207,10 +208,10 @@ def read_recording(path: Path, expected_hash: str) -> Replay:
         )
     n = len(arrays.get("iteration", ()))
     kind = meta.get("kind", "game")
-    if kind == "dirac":
+    if kind in THEORY_MODES:
         from gan_viz.lessons.theory_recording import complete
 
-        lined_up = complete(arrays, n)
+        lined_up = complete(arrays, n, kind)
     else:
         lined_up = len(arrays.get("fake", ())) == n
     if n < 2 or table.shape != (n, len(names)) or not lined_up:

@@ -1,4 +1,5 @@
-"""A theory lab experiment recorded for a lesson: the Dirac-GAN's iterates and its field.
+"""A theory lab experiment recorded for a lesson: the Dirac-GAN's iterates and its field, or the
+f-GAN critic's bound rising to D_f.
 
 The Dirac-GAN (Mescheder, Geiger, Nowozin 2018, Sec. 2; gan_viz.theory.dirac) is numpy and
 deterministic, so its recording is exact and small. It keeps:
@@ -18,6 +19,15 @@ deterministic, so its recording is exact and small. It keeps:
   iterates converge near (0, 0); = 1: they circle; > 1: they spiral out), and lambda_re,
   lambda_im, the largest real and imaginary parts of the eigenvalues of the field's Jacobian
   (the plain GAN: 0 and f'(0) = 1/2, a pure rotation).
+
+The f-GAN bound (Nowozin et al. 2016, Eq. 4; gan_viz.theory.fgan.VariationalBound) trains a
+small critic with torch, on the CPU with one thread and the run's seed, so recording it twice
+gives the same arrays. It keeps, on at most FGAN_POINTS points of the grid where p_data or p_g
+has mass: `x`, the densities `p` and `q`, the optimal critic `t_star` = f'(p/q), and the learned
+critic `t` at each frame (float32: drawn, not measured); and the metric rows bound (the critic's
+E_p[T] - E_q[f*(T)], nats), d_f (D_f(p_data || p_g) by quadrature), shortfall
+((d_f - bound) / |d_f|) and shortfall_min (its least over the frames so far: >= 0 says the
+bound never crossed D_f), kept whole.
 """
 
 from __future__ import annotations
@@ -26,10 +36,11 @@ import json
 
 import numpy as np
 
-from gan_viz.lessons.format import DiracRun
+from gan_viz.lessons.theory_runs import DiracRun, FganRun
 from gan_viz.theory import dirac
 
 FIELD_CELLS = 25  # grid points per axis of the pictured field (the theory lab's own)
+FGAN_POINTS = 512  # of the critic's 2,048-cell grid: a smooth curve on screen
 
 
 def record_dirac(run: DiracRun) -> dict[str, np.ndarray]:
@@ -61,7 +72,6 @@ def record_dirac(run: DiracRun) -> dict[str, np.ndarray]:
         "lambda_re": np.full(n, np.nan if field_eig is None else field_eig.real.max()),
         "lambda_im": np.full(n, np.nan if field_eig is None else field_eig.imag.max()),
     }
-    names = sorted(rows)
     return {
         "iteration": frames.astype(np.int64),
         "path": path,
@@ -69,13 +79,75 @@ def record_dirac(run: DiracRun) -> dict[str, np.ndarray]:
         "field": np.stack([v_theta, v_psi]).astype(np.float32),
         "eig_update": eig_update.astype(np.complex128),
         "eig_closed": eig_closed.astype(np.complex128),
-        "metric_names": np.array(json.dumps(names)),
-        "metrics": np.stack([rows[k] for k in names], axis=1),
+        **_rows(rows),
     }
 
 
-def complete(arrays: dict[str, np.ndarray], n_frames: int) -> bool:
-    """Whether a loaded Dirac recording holds what its views draw, its frames lined up."""
+def _rows(rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    names = sorted(rows)
+    return {
+        "metric_names": np.array(json.dumps(names)),
+        "metrics": np.stack([np.asarray(rows[k], np.float64) for k in names], axis=1),
+    }
+
+
+def record_fgan(run: FganRun) -> dict[str, np.ndarray]:
+    """Train the critic from its seed and return the recording's arrays."""
+    import torch
+
+    from gan_viz.theory.fgan import VariationalBound
+
+    p, q = run.laws()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: the same sums in the same order, every time
+    try:
+        lab = VariationalBound(run.divergence, p, q, run.critic())
+        x = lab.grid.axes[0]
+        p_x, q_x = lab.mass_p / lab.grid.cell, lab.mass_q / lab.grid.cell
+        where = np.flatnonzero(p_x + q_x > 1e-3 * max(p_x.max(), q_x.max()))
+        keep = np.arange(where[0], where[-1] + 1)
+        keep = keep[:: max(1, -(-len(keep) // FGAN_POINTS))]
+        every = run.iterations // run.frames
+        critics = [lab.critic()[0][keep]]
+        for _ in range(run.frames):
+            lab.step(every)
+            lab.record()
+            critics.append(lab.critic()[0][keep])
+        if lab.diverged:
+            raise RuntimeError(f"the recorded critic: {lab.diverged}")
+        t_star = lab.t_star()[keep]
+    finally:
+        torch.set_num_threads(threads)
+    bound = np.asarray(lab.history["bound"])
+    return {
+        "iteration": np.asarray(lab.history["step"], np.int64),
+        "x": x[keep].astype(np.float32),
+        "p": p_x[keep].astype(np.float32),
+        "q": q_x[keep].astype(np.float32),
+        "t_star": t_star.astype(np.float32),
+        "t": np.stack(critics).astype(np.float32),
+        "divergence": np.array(run.divergence),  # names the f for the pictures' labels
+        **_rows(
+            {
+                "step": np.asarray(lab.history["step"]),
+                "bound": bound,
+                "d_f": np.full(len(bound), lab.true),
+                "shortfall": (lab.true - bound) / abs(lab.true),
+                "shortfall_min": np.minimum.accumulate((lab.true - bound) / abs(lab.true)),
+            }
+        ),
+    }
+
+
+def complete(arrays: dict[str, np.ndarray], n_frames: int, kind: str = "dirac") -> bool:
+    """Whether a loaded theory recording holds what its views draw, its frames lined up."""
+    if kind == "fgan":
+        needed = ("x", "p", "q", "t_star", "t", "divergence")
+        if any(k not in arrays for k in needed):
+            return False
+        n = len(arrays["x"])
+        lines = [arrays[k] for k in ("p", "q", "t_star")]
+        return all(a.shape == (n,) for a in lines) and arrays["t"].shape == (n_frames, n)
     needed = ("path", "field_axis", "field", "eig_update", "eig_closed")
     if any(k not in arrays for k in needed):
         return False

@@ -289,3 +289,12 @@ def test_an_fgan_recording_is_deterministic_and_its_bound_stays_below_d_f(tmp_pa
     assert [f["traces"] for f in figure["frames"]] == [[2]] * 5
     np.testing.assert_array_equal(figure["frames"][4]["data"][0]["y"], replay.arrays["t"][4])
     assert "bound" not in figure["layout"]["title"]["text"]  # not before the reveal
+
+
+def test_cli_lists_the_theory_steps_by_their_settings(capsys):
+    from gan_viz.cli import main
+
+    assert main(["lessons", "list", "oscillation"]) == 0
+    out = capsys.readouterr().out
+    assert "3. Simultaneous steps of a practical size [dirac gan, simultaneous, h 0.2, 500" in out
+    assert "f-GAN bound, kl, seed 0, 2000 critic steps" in out

@@ -298,3 +298,15 @@ def test_cli_lists_the_theory_steps_by_their_settings(capsys):
     out = capsys.readouterr().out
     assert "3. Simultaneous steps of a practical size [dirac gan, simultaneous, h 0.2, 500" in out
     assert "f-GAN bound, kl, seed 0, 2000 critic steps" in out
+
+
+def test_links_open_the_oscillation_lesson_at_the_step_they_name():
+    from gan_viz.lessons.format import lessons
+    from gan_viz.lessons.links import read_place
+
+    every = lessons()
+    assert list(every) == ["minimax", "collapse", "oscillation"]  # the picker's order
+    place = read_place({"lesson": "oscillation", "step": "2"}, every)
+    assert place.params() == {"lesson": "oscillation", "step": "2"} and place.notice is None
+    place = read_place({"lesson": "oscillation", "step": "10"}, every)
+    assert place.step == 1 and "steps 1 to 9" in place.notice

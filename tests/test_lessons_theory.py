@@ -163,10 +163,15 @@ def test_a_damaged_dirac_recording_is_refused(tmp_path):
     lesson = parse_lesson(DIRAC)
     step = lesson.steps[0]
     arrays = record_step(step)
-    arrays["path"] = arrays["path"][:10]  # fewer iterates than the frames say
-    path = save_recording(lesson, 0, arrays, tmp_path)
-    with pytest.raises(RecordingProblem, match="damaged"):
-        read_recording(path, step.run.config_hash())
+    for damage in ("path", "iteration", "field"):
+        broken = dict(arrays)
+        if damage == "path":
+            broken["path"] = arrays["path"][:10]  # fewer iterates than the frames say
+        else:
+            del broken[damage]
+        path = save_recording(lesson, 0, broken, tmp_path)
+        with pytest.raises(RecordingProblem, match="damaged"):
+            read_recording(path, step.run.config_hash())
 
 
 @pytest.fixture(scope="module")

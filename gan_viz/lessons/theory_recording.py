@@ -141,6 +141,8 @@ def record_fgan(run: FganRun) -> dict[str, np.ndarray]:
 
 def complete(arrays: dict[str, np.ndarray], n_frames: int, kind: str = "dirac") -> bool:
     """Whether a loaded theory recording holds what its views draw, its frames lined up."""
+    if n_frames < 2:  # no frames, or no iterations at all
+        return False
     if kind == "fgan":
         needed = ("x", "p", "q", "t_star", "t", "divergence")
         if any(k not in arrays for k in needed):

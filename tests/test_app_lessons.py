@@ -110,3 +110,36 @@ def test_a_revealed_step_links_to_its_run_in_the_playground():
     assert live.page == "playground" and live.query_string == f"preset={step.run.preset}"
     ahead = links[f"Train it live from iteration {step.run.iterations:,}"]
     assert ahead.query_string == f"preset={step.run.preset}&it={step.run.iterations}"
+
+
+def test_a_dirac_step_asks_before_the_reveal_and_explains_every_answer():
+    at = open_page(lesson="oscillation", step="3")
+    step = lessons()["oscillation"].steps[2]
+    assert at.subheader[0].value == f"Step 3 of 9: {step.title}"
+    assert not [p for p in at.get("page_link")]  # no playground run behind a theory step
+    right = next(a for a in step.question.answers if a.correct)
+    at.radio[0].set_value(right.text).run()
+    button(at, "Reveal").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert step.reveal in shown and f":green[Right]: **{right.text}** (your answer)" in shown
+    assert all(a.why in shown for a in step.question.answers)
+
+
+def test_a_distance_question_reports_how_far_the_iterates_ended():
+    at = open_page(lesson="oscillation", step="5")
+    (slider,) = at.slider
+    assert slider.label == "Your distance from (0, 0)" and slider.min == 0.0
+    slider.set_value(2.0).run()
+    button(at, "Reveal").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Your distance: 2.00. At the end the iterates are 2.18 from (0, 0)" in shown
+    assert "within 0.4 of it" in shown
+
+
+def test_the_fgan_step_reveals_the_bound_against_d_f():
+    at = open_page(lesson="oscillation", step="9")
+    step = lessons()["oscillation"].steps[8]
+    button(at, "Skip the question").click().run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert step.reveal in shown and all(a.why in shown for a in step.question.answers)
+    assert not at.exception

@@ -196,4 +196,20 @@ def test_modes_picked_on_the_picture_are_circled_on_the_reveal(server, browser):
     circles = [s for s in replay_iframe(page).evaluate(SHAPES) if s[0] == "circle"]
     assert len(circles) == 1 and abs((circles[0][1] + circles[0][2]) / 2) < 1e-9  # round (0, 2)
     shot(page, "lessons-modes-revealed")
+
+
+def test_a_dirac_step_link_draws_the_field_and_its_iterates_move(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(server.url + "lessons?lesson=oscillation&step=3")
+    page.get_by_text("Step 3 of 9").wait_for(timeout=60_000)
+    first = wait_until(lambda: replay_frame(page), 60, "the replay drawn", page)
+    wait_until(lambda: (replay_frame(page) or first) != first, 5.0, "the iterates moving", page)
+    assert children(server.process.pid) == []  # numpy recorded beforehand: nothing trains
+    shot(page, "lessons-oscillation-step3-teaser")
+    page.get_by_text("Spiral out, ever further from (0, 0)").click()
+    button(page, "Reveal").click()
+    page.get_by_text("(your answer)").wait_for()
+    # The whole run now plays: beyond the teaser's 10 frames (of 101).
+    wait_until(lambda: int(replay_frame(page) or 0) > 20, 30, "the full replay", page)
+    shot(page, "lessons-oscillation-step3-revealed")
     page.close()

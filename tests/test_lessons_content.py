@@ -10,9 +10,14 @@ import pytest
 from gan_viz.lessons.claims import check, metric_value
 from gan_viz.lessons.format import lessons
 from gan_viz.lessons.recording import RECORDING_DIR, load_replay
+from gan_viz.theory.dirac import DiracGame
 
 LESSONS = lessons()
 STEPS = [(lid, i) for lid, lesson in LESSONS.items() for i in range(len(lesson.steps))]
+MODES = {(lid, i): LESSONS[lid].steps[i].run.mode for lid, i in STEPS}
+GAME_STEPS = [s for s in STEPS if MODES[s] in ("game", "d_only")]
+DIRAC_STEPS = [s for s in STEPS if MODES[s] == "dirac"]
+FGAN_STEPS = [s for s in STEPS if MODES[s] == "fgan"]
 CLAIMS = [(lid, i, j) for lid, i in STEPS for j in range(len(LESSONS[lid].steps[i].claims))]
 MAX_TOTAL_BYTES = 15 * 1024 * 1024  # the whole shipped set (issue 18)
 
@@ -23,7 +28,7 @@ def test_the_first_lesson_is_the_minimax_game_with_6_to_12_steps():
     assert 6 <= len(first.steps) <= 12
 
 
-@pytest.mark.parametrize("lesson_id,index", STEPS)
+@pytest.mark.parametrize("lesson_id,index", GAME_STEPS)
 def test_step_recording_loads_and_matches_its_settings(lesson_id, index):
     lesson = LESSONS[lesson_id]
     step = lesson.steps[index]
@@ -45,6 +50,39 @@ def test_step_recording_loads_and_matches_its_settings(lesson_id, index):
         assert math.isclose(snap.p_g.sum() * dx, 1, abs_tol=0.05)
     for name in ("js", "v", "d_real", "d_fake"):
         assert name in replay.columns
+
+
+@pytest.mark.parametrize("lesson_id,index", DIRAC_STEPS)
+def test_dirac_recording_matches_its_settings_iterate_by_iterate(lesson_id, index):
+    lesson = LESSONS[lesson_id]
+    run = lesson.steps[index].run
+    replay = load_replay(lesson, index)  # checks the config hash
+    assert replay.kind == "dirac" and replay.n_frames == 1 + run.frames
+    assert replay.iterations[0] == 0 and replay.iterations[-1] == run.iterations
+    game = DiracGame(run.config())
+    game.step(run.iterations)
+    np.testing.assert_array_equal(replay.arrays["path"], game.points())
+    assert np.max(np.abs(replay.arrays["field_axis"])) == pytest.approx(run.span)
+
+
+@pytest.mark.parametrize("lesson_id,index", FGAN_STEPS)
+def test_fgan_recording_matches_its_settings(lesson_id, index):
+    lesson = LESSONS[lesson_id]
+    run = lesson.steps[index].run
+    replay = load_replay(lesson, index)  # checks the config hash
+    assert replay.kind == "fgan" and replay.n_frames == 1 + run.frames
+    assert replay.iterations[-1] == run.iterations
+    assert str(replay.arrays["divergence"]) == run.divergence
+    assert replay.arrays["t"].shape == (replay.n_frames, len(replay.arrays["x"]))
+
+
+def test_the_oscillation_lesson_has_6_to_12_steps_each_citing_its_source():
+    lesson = LESSONS["oscillation"]
+    assert 6 <= len(lesson.steps) <= 12
+    assert all(step.source for step in lesson.steps)
+    asked = [s for s in lesson.steps if s.question is not None]
+    assert len(asked) >= len(lesson.steps) - 1
+    assert all(a.why for s in asked for a in s.question.answers)
 
 
 @pytest.mark.parametrize("lesson_id,index,j", CLAIMS)

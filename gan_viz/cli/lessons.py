@@ -42,6 +42,7 @@ def _size(n: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from gan_viz.lessons.claims import check
+    from gan_viz.lessons.format import THEORY_MODES
     from gan_viz.lessons.recording import (
         RECORDING_DIR,
         RecordingProblem,
@@ -58,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
             label = f"  {i + 1:2d}. {step.title}"
             if args.action == "list":
                 run = step.run
-                print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
+                if run.mode in THEORY_MODES:  # a theory lab experiment: no preset
+                    print(f"{label} [{run.describe()}]")
+                else:
+                    print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
             elif args.action == "record":
                 start = time.perf_counter()
                 path = save_recording(lesson, i, record_step(step))

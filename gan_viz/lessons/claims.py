@@ -17,6 +17,12 @@ and a few read off the metric rows (any run):
 - v_log4: |V(G, D) + log 4|, the distance of the value from its equilibrium -log 4;
 - d_diff: |D(real) - D(fake)|, the gap between D's mean verdicts on each side.
 
+A Dirac-GAN run (gan_viz.lessons.theory_recording) has its own rows: theta, psi, radius (the
+distance |(theta, psi)| from the equilibrium), radius_max and radius_min (over every iterate so
+far), rho (the spectral radius of the update at the equilibrium), lambda_re and lambda_im (the
+field's Jacobian's eigenvalues there). An f-GAN bound run has bound, d_f, shortfall and
+shortfall_min (gan_viz.lessons.theory_recording).
+
 The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
 """
 
@@ -54,7 +60,7 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
 def metric_value(replay: Replay, metric: str, frame: int) -> float:
     """The value of `metric` at frame `frame`; KeyError naming what exists if it is unknown."""
     if metric in PICTURE_METRICS:
-        if replay.dim != 1:
+        if replay.kind != "game" or replay.dim != 1:
             raise KeyError(f"{metric} is defined on 1-D runs only")
         snap = replay.snapshot(frame)
         if metric == "d_gap":

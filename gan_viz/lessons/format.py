@@ -21,6 +21,17 @@ checks against the recording (gan_viz.lessons.claims). The file layout, one tabl
         { text = "...", correct = true, why = "..." }, ... ] }
     claims = [ { metric = "js", at = "end", op = "<", value = 0.05 } ]
 
+A step may instead replay one of the theory lab's experiments (gan_viz.lessons.theory_runs):
+
+    run = { mode = "dirac", method = "gan", scheme = "simultaneous", h = 0.2,
+            theta0 = 1.0, psi0 = 1.0, iterations = 500, frames = 100, span = 3.0 }
+    run = { mode = "fgan", divergence = "kl", target = "bimodal", q_mean = 0.0, q_std = 1.0,
+            seed = 0, iterations = 2000, frames = 40 }
+
+A Dirac step's views are `data` (the field and the iterates), `curves` (distance to the
+equilibrium) and `eigenvalues` (the update's Jacobian at the equilibrium); an f-GAN step's are
+`data` (the critic T against T*) and `curves` (the bound against D_f).
+
 A malformed file is refused with one ConfigError naming the file, the step and the field.
 """
 
@@ -35,13 +46,20 @@ from typing import Any
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
+from gan_viz.lessons import theory_runs
+from gan_viz.lessons.theory_runs import DiracRun, FganRun
 from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
-VIEWS = ("data", "curves", "occupancy")
+VIEWS = ("data", "curves", "occupancy", "eigenvalues")
+GAME_VIEWS = ("data", "curves", "occupancy")
+THEORY_VIEWS = {"dirac": ("data", "curves", "eigenvalues"), "fgan": ("data", "curves")}
+# a point question on a Dirac run is a distance from (0, 0): its target a claim metric (radius)
+THEORY_QUESTIONS = {"dirac": ("choice", "point"), "fgan": ("choice",)}
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
 QUESTION_KINDS = ("choice", "point", "modes")
 RUN_MODES = ("game", "d_only")  # d_only: G frozen, D alone learns (k D steps per frame)
+THEORY_MODES = tuple(theory_runs.PARSERS)  # the theory lab's experiments (dirac, fgan)
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
 RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
@@ -126,7 +144,7 @@ class Step:
     text: tuple[str, ...]
     formula: str
     views: tuple[str, ...]
-    run: RunSpec
+    run: RunSpec | DiracRun | FganRun
     reveal: str
     question: Question | None = None
     claims: tuple[Claim, ...] = ()
@@ -220,23 +238,29 @@ def _claim(table: Any, where: str) -> Claim:
     return Claim(r.get("metric", str), r.choice("op", CLAIM_OPS), r.get("value", float), at)
 
 
-def _run(table: Any, where: str) -> RunSpec:
+def _frames(iterations: int, frames: int, where: str) -> None:
+    if not 1 <= iterations <= 100_000:
+        raise ConfigError(f"{where}.iterations", iterations, "1 to 100,000")
+    if not 2 <= frames <= 200 or iterations % frames:
+        raise ConfigError(f"{where}.frames", frames, "2 to 200, dividing the iterations exactly")
+
+
+def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
     r = _Reader(table, where)
+    if r.table.get("mode") in THEORY_MODES:
+        run = theory_runs.parse(r, where)
+        _frames(run.iterations, run.frames, where)
+        return run
     r.unknown({"preset", "seed", "iterations", "frames", "mode", "overrides"})
     spec = RunSpec(
         preset=r.get("preset", str),
         seed=r.get("seed", int),
         iterations=r.get("iterations", int),
         frames=r.get("frames", int, 80),
-        mode=r.choice("mode", RUN_MODES, "game"),
+        mode=r.choice("mode", RUN_MODES + THEORY_MODES, "game"),
         overrides=r.get("overrides", dict, {}),
     )
-    if not 1 <= spec.iterations <= 100_000:
-        raise ConfigError(f"{where}.iterations", spec.iterations, "1 to 100,000")
-    if not 2 <= spec.frames <= 200 or spec.iterations % spec.frames:
-        raise ConfigError(
-            f"{where}.frames", spec.frames, "2 to 200, dividing the iterations exactly"
-        )
+    _frames(spec.iterations, spec.frames, where)
     try:
         spec.config()
     except ConfigError as err:
@@ -269,6 +293,16 @@ def _step(table: Any, where: str) -> Step:
         raise ConfigError(f"{where}.views", bad or views, f"one or more of {', '.join(VIEWS)}")
     question = r.table.get("question")
     run = _run(r.get("run", dict), f"{where}.run")
+    allowed = THEORY_VIEWS.get(run.mode, GAME_VIEWS)
+    if any(v not in allowed for v in views):
+        raise ConfigError(f"{where}.views", views, f"for a {run.mode} run: {', '.join(allowed)}")
+    if question is not None:
+        question = _question(question, f"{where}.question")
+        kinds = THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
+        if question.kind not in kinds:
+            raise ConfigError(
+                f"{where}.question.kind", question.kind, f"for a {run.mode} run: {', '.join(kinds)}"
+            )
     teaser = r.get("teaser_frames", int, 3)
     if not 2 <= teaser <= run.frames:
         raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
@@ -279,7 +313,7 @@ def _step(table: Any, where: str) -> Step:
         views=tuple(views),
         run=run,
         reveal=r.get("reveal", str),
-        question=None if question is None else _question(question, f"{where}.question"),
+        question=question,
         claims=tuple(
             _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
         ),

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_viz.lessons.format import LESSON_DIR, Lesson, Step
+from gan_viz.lessons.format import LESSON_DIR, THEORY_MODES, Lesson, Step
 from gan_viz.snapshot import Snapshot
 
 RECORDING_DIR = LESSON_DIR / "recordings"
@@ -44,6 +44,11 @@ def _coarse(a: np.ndarray) -> np.ndarray:
 
 def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
     """Train the step's run from its seed and return the recording's arrays."""
+    if step.run.mode in THEORY_MODES:  # a theory lab experiment
+        from gan_viz.lessons import theory_recording
+
+        record = {"dirac": theory_recording.record_dirac, "fgan": theory_recording.record_fgan}
+        return record[step.run.mode](step.run)
     from gan_viz.toy import ToyGAN
 
     cfg = step.run.config().replace(cadence={"show_samples": SHOWN_SAMPLES})
@@ -107,6 +112,8 @@ def save_recording(lesson: Lesson, index: int, arrays: dict, folder: Path = RECO
     """Write step `index`'s recording with its meta (the hash it must match)."""
     step = lesson.steps[index]
     meta = {"lesson": lesson.id, "step": index + 1, "config_hash": step.run.config_hash()}
+    if step.run.mode in THEORY_MODES:
+        meta["kind"] = step.run.mode  # none: a GAN trained by the engine (the replay's default)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / lesson.recording_name(index)
     buffer = io.BytesIO()
@@ -121,6 +128,7 @@ class Replay:
 
     arrays: dict[str, np.ndarray]
     columns: dict[str, np.ndarray]  # the metric rows, by name (step, js, v, modes, ...)
+    kind: str = "game"  # or a theory mode (dirac, fgan): arrays of lessons.theory_recording
 
     @property
     def n_frames(self) -> int:
@@ -199,9 +207,16 @@ def read_recording(path: Path, expected_hash: str) -> Replay:
             f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
         )
     n = len(arrays.get("iteration", ()))
-    if n < 2 or table.shape != (n, len(names)) or len(arrays.get("fake", ())) != n:
+    kind = meta.get("kind", "game")
+    if kind in THEORY_MODES:
+        from gan_viz.lessons.theory_recording import complete
+
+        lined_up = complete(arrays, n, kind)
+    else:
+        lined_up = len(arrays.get("fake", ())) == n
+    if n < 2 or table.shape != (n, len(names)) or not lined_up:
         raise RecordingProblem(f"{path.name} is damaged (its frames do not line up)")
-    return Replay(arrays, {name: table[:, j] for j, name in enumerate(names)})
+    return Replay(arrays, {name: table[:, j] for j, name in enumerate(names)}, kind)
 
 
 def load_replay(lesson: Lesson, index: int, folder: Path = RECORDING_DIR) -> Replay:

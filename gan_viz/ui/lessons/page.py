@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_viz.lessons.format import Lesson, Step, lessons
+from gan_viz.lessons.format import THEORY_MODES, Lesson, Step, lessons
 from gan_viz.lessons.links import Place, read_place
 from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import replay_view
+from gan_viz.ui.lessons import replay_view, theory_views
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,11 +92,12 @@ def render() -> None:
     except RecordingProblem as err:
         replay = None
         st.warning(f"No replay for this step: {err}.")
-    if replay is not None and not slot["revealed"]:
+    if replay is not None and not slot["revealed"] and step.run.mode not in THEORY_MODES:
         _picture_answer(lesson, index, step, replay, slot)
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if replay is not None:
-        replay_view.show(lesson, index, step, replay, slot, projector.on())
+        views = theory_views if step.run.mode in THEORY_MODES else replay_view
+        views.show(lesson, index, step, replay, slot, projector.on())
     if slot["revealed"] and step.run.mode == "game":
         _train_live(step)
     _navigation(lesson, place.step)
@@ -171,11 +172,17 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         )
         slot["answer"] = picked if picked or slot["answer"] is None else slot["answer"]
     else:
-        lo, hi = replay_view.x_window(replay) if replay is not None else (-5.0, 5.0)
+        theory = step.run.mode in THEORY_MODES
+        if replay is None:
+            lo, hi = -5.0, 5.0
+        else:
+            lo, hi = (theory_views.point_range if theory else replay_view.x_window)(replay)
         start = float(slot["answer"]) if slot["answer"] is not None else float(round(lo, 1))
         st.session_state.setdefault(f"answer-{key}", start)
         value = st.slider(
-            "Your marker (x): drag it, or click the picture where you predict it",
+            "Your distance from (0, 0)"
+            if theory
+            else "Your marker (x): drag it, or click the picture where you predict it",
             min_value=float(round(lo, 1)),
             max_value=float(round(hi, 1)),
             step=0.05,
@@ -209,6 +216,13 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             f"{', '.join(alive) or 'none'}. You picked {', '.join(sorted(picked)) or 'none'}: "
             f"{right} of {len(replay_view.mode_names(replay))} modes called right. Your picks "
             "are the purple circles on the picture."
+        )
+    elif slot["answer"] is not None and replay is not None and step.run.mode in THEORY_MODES:
+        actual = replay_view.point_truth(replay, q.target)
+        near = "within" if abs(actual - slot["answer"]) <= q.tolerance else "further than"
+        st.markdown(
+            f"Your distance: {slot['answer']:.2f}. At the end the iterates are {actual:.2f} from "
+            f"(0, 0): {near} {q.tolerance:g} of it. Your guess is the dashed purple circle."
         )
     elif slot["answer"] is not None and replay is not None:
         actual = replay_view.point_truth(replay, q.target)

@@ -213,3 +213,23 @@ def test_a_dirac_step_link_draws_the_field_and_its_iterates_move(server, browser
     wait_until(lambda: int(replay_frame(page) or 0) > 20, 30, "the full replay", page)
     shot(page, "lessons-oscillation-step3-revealed")
     page.close()
+
+
+def test_the_browser_keeps_the_students_place_and_answers(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    page.goto(server.url + "lessons?lesson=minimax&step=3")
+    page.get_by_text("Step 3 of 7").wait_for(timeout=60_000)
+    page.get_by_text("V sits just below C(G), following it").click()
+    button(page, "Reveal").click()
+    page.get_by_text("(your answer)").wait_for()
+    stored = "() => window.localStorage.getItem('gan-viz.lessons') || ''"
+    wait_until(lambda: '"revealed": true' in page.evaluate(stored), 30, "the memory kept", page)
+    page.close()
+    # The same browser, later, opens the Lessons page with no place in its link.
+    again = context.new_page()
+    again.goto(server.url + "lessons")
+    again.get_by_text("Step 3 of 7").wait_for(timeout=60_000)
+    again.get_by_text("(your answer)").wait_for(timeout=30_000)
+    wait_until(lambda: "step=3" in again.url, 10, "the URL at step 3", again)
+    context.close()

@@ -17,7 +17,7 @@ from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import replay_view, theory_views
+from gan_viz.ui.lessons import memory, replay_view, theory_views
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,6 +58,11 @@ def _on_pick() -> None:
 
 def render() -> None:
     every = _lessons()
+    # A page opened with no place of its own returns to the one this browser remembers.
+    bare = st.session_state.setdefault("lessons-bare", "lesson" not in st.query_params)
+    remembered = memory.restore(every, _state())
+    if remembered and bare:
+        _go(*remembered)
     place = read_place(st.query_params.to_dict(), every)
     if place.notice:
         st.info(place.notice)
@@ -101,6 +106,7 @@ def render() -> None:
     if slot["revealed"] and step.run.mode == "game":
         _train_live(step)
     _navigation(lesson, place.step)
+    memory.keep((lesson.id, place.step), _state())
 
 
 def _train_live(step: Step) -> None:
@@ -162,6 +168,7 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         slot["answer"] = choice if choice is not None else slot["answer"]
     elif q.kind == "modes":
         labels = replay_view.mode_names(replay) if replay is not None else []
+        slot["answer"] = [a for a in slot["answer"] or [] if a in labels] or None
         st.session_state.setdefault(f"answer-{key}", slot["answer"] or [])
         picked = st.multiselect(
             "Modes G will still make (number and centre): pick them here or click them on "
@@ -177,7 +184,9 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             lo, hi = -5.0, 5.0
         else:
             lo, hi = (theory_views.point_range if theory else replay_view.x_window)(replay)
-        start = float(slot["answer"]) if slot["answer"] is not None else float(round(lo, 1))
+        start = float(round(lo, 1))
+        if slot["answer"] is not None:  # an answer remembered by the browser may lie outside
+            start = min(max(float(slot["answer"]), start), float(round(hi, 1)))
         st.session_state.setdefault(f"answer-{key}", start)
         value = st.slider(
             "Your distance from (0, 0)"

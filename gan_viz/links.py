@@ -109,7 +109,7 @@ class Opened:
 
 def open_link(params: Mapping[str, str], default_preset: str) -> Opened | None:
     """The run a link's query parameters name; None when they name none (a plain page)."""
-    keys = set(params) - {"preset", "target", "seed", "it", "drawing", "target.params"}
+    keys = set(params) - {"preset", "target", "seed", "it", "drawing", "target.params", "controls"}
     keys = {k for k in keys if k.partition(".")[0] not in SECTIONS}
     if not ({"preset", "target"} & set(params)):
         return None
@@ -171,3 +171,39 @@ def open_link(params: Mapping[str, str], default_preset: str) -> Opened | None:
     if ignored:
         notice = "This link's " + ", ".join(ignored) + " could not be used; the rest applies."
     return Opened(cfg, preset if cfg.target.name == base.target.name else None, iteration, notice)
+
+
+# What a teacher's link can leave on the Playground (`&controls=train,step`): the control bar's
+# buttons, its speed, and the sidebar's settings. A link without `controls` shows them all.
+CONTROLS = {
+    "train": "Train / Pause",
+    "d": "Step D",
+    "g": "Step G",
+    "step": "Step",
+    "reset": "Reset",
+    "speed": "the speed",
+    "settings": "the sidebar's settings",
+}
+
+
+def read_controls(text: str | None) -> tuple[frozenset[str] | None, str | None]:
+    """The controls a link shows (None: all) and a one-line notice naming any it did not know."""
+    if text is None:
+        return None, None
+    names = [n.strip().lower() for n in str(text)[:MAX_PARAMS_CHARS].split(",") if n.strip()]
+    unknown = [n for n in names if n not in CONTROLS]
+    shown = frozenset(n for n in names if n in CONTROLS)
+    notice = None
+    if unknown:
+        notice = (
+            f"This link's controls {', '.join(repr(n[:20]) for n in unknown[:5])} are not known "
+            f"(controls: {', '.join(CONTROLS)}); the others apply."
+        )
+    return shown, notice
+
+
+def controls_param(shown: frozenset[str] | None) -> dict[str, str]:
+    """The link's `controls` parameter for these controls, in CONTROLS's order."""
+    if shown is None:
+        return {}
+    return {"controls": ",".join(n for n in CONTROLS if n in shown)}

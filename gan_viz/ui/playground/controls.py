@@ -57,59 +57,81 @@ def reported(state: Playground) -> Iterator[None]:
         state.messages.append(str(err))
 
 
-def control_bar(state: Playground, cfg: RunConfig | None, reset_pending: bool = False) -> None:
+def control_bar(
+    state: Playground,
+    cfg: RunConfig | None,
+    reset_pending: bool = False,
+    shown: frozenset[str] | None = None,
+) -> None:
+    """The buttons and the speed; `shown` (from a teacher's link) leaves only those named."""
     worker = state.worker
     training = worker.training
     big = projector.on()  # big type: the speed gets a row
-    widths = [1.3, 1, 1, 1, 1, 4] if not big else [1.4, 1.2, 1.2, 1, 1.2]
-    cols = st.columns(widths, vertical_alignment="bottom")
-    speed_place = cols[5] if not big else st.container()
-    cols[0].button(
-        "Pause" if training else "Train",
-        icon=":material/pause:" if training else ":material/play_arrow:",
-        key=f"{P}.train",
-        type="primary",
-        on_click=_train_or_pause,
-        args=(state,),
-        disabled=worker.run.diverged is not None and not training,
-        help="Train in the background (the page stays live) / pause after this iteration.",
-        width="stretch",
-    )
-    cols[1].button(
-        "Step D",
-        key=f"{P}.step_d",
-        on_click=_move,
-        args=(state, "d"),
-        help="One gradient step of D with G fixed: the inner loop of Algorithm 1 "
-        "(Goodfellow et al. 2014). Pauses training first.",
-        width="stretch",
-    )
-    cols[2].button(
-        "Step G",
-        key=f"{P}.step_g",
-        on_click=_move,
-        args=(state, "g"),
-        help="One gradient step of G with D fixed. Pauses training first.",
-        width="stretch",
-    )
-    cols[3].button(
-        "Step",
-        key=f"{P}.step",
-        on_click=_move,
-        args=(state, "it"),
-        help="One iteration of Algorithm 1: k D steps, then the G steps.",
-        width="stretch",
-    )
-    cols[4].button(
-        "Reset",
-        icon=":material/restart_alt:",
-        key=f"{P}.reset",
-        type="primary" if reset_pending else "secondary",
-        on_click=_reset,
-        args=(state, cfg),
-        help="A fresh run with the settings in the sidebar (new weights from the seed).",
-        width="stretch",
-    )
+    buttons = [
+        name for name in ("train", "d", "g", "step", "reset") if shown is None or name in shown
+    ]
+    with_speed = shown is None or "speed" in shown
+    widths = [1.3 if n == "train" else 1 for n in buttons]
+    if with_speed and not big:
+        widths.append(4)
+    elif len(widths) < 5:
+        widths.append(5 - len(widths))  # a few buttons keep their width
+    cols = st.columns(widths, vertical_alignment="bottom") if widths else []
+    place = dict(zip(buttons, cols))
+    speed_place = (cols[len(buttons)] if not big else st.container()) if with_speed else None
+    if "train" in place:
+        place["train"].button(
+            "Pause" if training else "Train",
+            icon=":material/pause:" if training else ":material/play_arrow:",
+            key=f"{P}.train",
+            type="primary",
+            on_click=_train_or_pause,
+            args=(state,),
+            disabled=worker.run.diverged is not None and not training,
+            help="Train in the background (the page stays live) / pause after this iteration.",
+            width="stretch",
+        )
+    if "d" in place:
+        place["d"].button(
+            "Step D",
+            key=f"{P}.step_d",
+            on_click=_move,
+            args=(state, "d"),
+            help="One gradient step of D with G fixed: the inner loop of Algorithm 1 "
+            "(Goodfellow et al. 2014). Pauses training first.",
+            width="stretch",
+        )
+    if "g" in place:
+        place["g"].button(
+            "Step G",
+            key=f"{P}.step_g",
+            on_click=_move,
+            args=(state, "g"),
+            help="One gradient step of G with D fixed. Pauses training first.",
+            width="stretch",
+        )
+    if "step" in place:
+        place["step"].button(
+            "Step",
+            key=f"{P}.step",
+            on_click=_move,
+            args=(state, "it"),
+            help="One iteration of Algorithm 1: k D steps, then the G steps.",
+            width="stretch",
+        )
+    if "reset" in place:
+        place["reset"].button(
+            "Reset",
+            icon=":material/restart_alt:",
+            key=f"{P}.reset",
+            type="primary" if reset_pending else "secondary",
+            on_click=_reset,
+            args=(state, cfg),
+            help="A fresh run with the settings in the sidebar (new weights from the seed).",
+            width="stretch",
+        )
+    if speed_place is None:
+        return
     speed = speed_place.radio(
         "Speed: iterations per frame",
         SPEEDS,

@@ -11,6 +11,7 @@ from gan_viz.ui.common.errors import notices, shown_as_message
 from gan_viz.ui.common.keys import presenter_keys
 from gan_viz.ui.playground import controls, session, sidebar, views
 
+KEY_HELP = {"space": "space Train/Pause", "arrowright": "→ Step"}
 WAIT_SECONDS = 3.0  # how often a tab waiting for a training slot looks for a free one
 
 
@@ -39,13 +40,20 @@ def render() -> None:
         session.take_resume_request(state)
 
     st.subheader("Playground: watch a GAN learn")
-    cfg = sidebar.settings(state)
+    shown = state.controls
     pending: list[str] = []
-    if cfg is not None:
-        with shown_as_message("apply the new settings"):
-            pending = session.apply_settings(state, cfg)
-    controls.control_bar(state, cfg, reset_pending=bool(pending))
-    presenter_keys({"space": "pg.train", "arrowright": "pg.step"}, "space Train/Pause · → Step")
+    if shown is None or "settings" in shown:
+        cfg = sidebar.settings(state)
+        if cfg is not None:
+            with shown_as_message("apply the new settings"):
+                pending = session.apply_settings(state, cfg)
+    else:  # a teacher's link hid the settings: the run's own stay
+        cfg = state.worker.run.cfg
+    controls.control_bar(state, cfg, reset_pending=bool(pending), shown=shown)
+    keys = {"space": "pg.train", "arrowright": "pg.step"}
+    keys = {k: w for k, w in keys.items() if shown is None or w.split(".")[1] in shown}
+    if keys:
+        presenter_keys(keys, " · ".join(KEY_HELP[k] for k in keys))
     session.write_link(state)
     notices(state.messages, pending, state.notes)
     views.live_views(state)

@@ -18,7 +18,7 @@ from streamlit.logger import get_logger
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
-from gan_viz.links import Opened, config_params, open_link
+from gan_viz.links import Opened, config_params, controls_param, open_link, read_controls
 from gan_viz.live.process import live_config
 from gan_viz.live.worker import TrainingWorker
 from gan_viz.presets import PRESETS
@@ -48,6 +48,7 @@ class Playground:
     messages: list[str] = field(default_factory=list)  # one-line warnings for the next run
     notes: list[str] = field(default_factory=list)  # one-line news for the next run
     link: dict | None = None  # the query parameters this page last wrote (gan_viz.links)
+    controls: frozenset[str] | None = None  # what a teacher's link leaves shown (None: all)
 
     @property
     def prefix(self) -> str:
@@ -87,6 +88,7 @@ def playground() -> Playground:
             worker = new_worker(live_config(opened.config))
         state = Playground(worker, opened.config, preset=opened.preset)
         _arrive(state, opened)
+        _take_controls(state, st.query_params.to_dict())
         st.session_state[STATE] = state
     state = st.session_state[STATE]
     wanted = st.query_params.to_dict()
@@ -97,11 +99,19 @@ def playground() -> Playground:
             state.preset = opened.preset
             state.show(opened.config)
             _arrive(state, opened)
+        _take_controls(state, wanted)
     stored = state.worker.run.status.stored_run
     if state.worker.put_away and stored is not None:  # idle a while: take its run up again
         with st.spinner("Taking this run up again…"):
             resume(state, stored)
     return state
+
+
+def _take_controls(state: Playground, params: dict) -> None:
+    """The controls a teacher's link leaves shown (`&controls=train,step`), kept in the tab."""
+    state.controls, notice = read_controls(params.get("controls"))
+    if notice:
+        state.messages.append(notice)
 
 
 def _arrive(state: Playground, opened: Opened) -> None:
@@ -119,6 +129,7 @@ def write_link(state: Playground) -> None:
     worker = state.worker
     iteration = None if worker.training else worker.run.step_count
     params = config_params(worker.run.cfg, state.preset, iteration)
+    params.update(controls_param(state.controls))
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     state.link = params

@@ -233,3 +233,25 @@ def test_the_browser_keeps_the_students_place_and_answers(server, browser):
     again.get_by_text("(your answer)").wait_for(timeout=30_000)
     wait_until(lambda: "step=3" in again.url, 10, "the URL at step 3", again)
     context.close()
+
+
+def test_pausing_the_revealed_replay_offers_to_train_on_from_there(server, browser):
+    from gan_viz.lessons.format import lessons
+    from gan_viz.lessons.recording import load_replay
+
+    replay = load_replay(lessons()["minimax"], 2)
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(server.url + "lessons?lesson=minimax&step=3")
+    page.get_by_text("Step 3 of 7").wait_for(timeout=60_000)
+    button(page, "Skip the question").click()
+    page.get_by_text("What the run shows.").wait_for()
+    wait_until(lambda: int(replay_frame(page) or 0) > 10, 30, "the full replay", page)
+    frame = replay_iframe(page)
+    frame.locator("#play").click()  # pause
+    wait_until(lambda: frame.evaluate("() => chart.dataset.playing") == "0", 10, "paused", page)
+    at = int(frame.evaluate("() => chart.dataset.frame"))
+    iteration = int(replay.iterations[at])
+    link = page.get_by_text(f"Train it live from iteration {iteration:,}")
+    link.wait_for(timeout=30_000)
+    assert f"it={iteration}" in link.locator("xpath=ancestor-or-self::a").get_attribute("href")
+    page.close()

@@ -104,14 +104,16 @@ def render() -> None:
         views = theory_views if step.run.mode in THEORY_MODES else replay_view
         views.show(lesson, index, step, replay, slot, projector.on())
     if slot["revealed"] and step.run.mode == "game":
-        _train_live(step)
+        paused = None if replay is None else replay_view.stopped_at(lesson.id, index, replay)
+        _train_live(step, paused)
     _navigation(lesson, place.step)
     memory.keep((lesson.id, place.step), _state())
 
 
-def _train_live(step: Step) -> None:
+def _train_live(step: Step, paused: int | None = None) -> None:
     """The step's very run in the playground, to train on beyond the script: from its start,
-    or from where the replay ends (the playground trains there on opening)."""
+    or from where the student paused the replay, else where it ends (the playground trains
+    there on opening)."""
     from gan_viz.ui.common.pages import page as app_page
 
     page = app_page("playground")
@@ -119,13 +121,14 @@ def _train_live(step: Step) -> None:
     start, end = st.columns(2)
     with start:
         st.page_link(page, label="Train it live", icon=":material/play_arrow:", query_params=params)
-    if step.run.iterations <= MAX_ITERATION:
+    there = step.run.iterations if paused is None else paused
+    if 0 < there <= MAX_ITERATION:
         with end:
             st.page_link(
                 page,
-                label=f"Train it live from iteration {step.run.iterations:,}",
+                label=f"Train it live from iteration {there:,}",
                 icon=":material/fast_forward:",
-                query_params={**params, "it": str(step.run.iterations)},
+                query_params={**params, "it": str(there)},
             )
 
 

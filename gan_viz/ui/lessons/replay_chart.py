@@ -9,7 +9,8 @@ cursor at the replay's iteration, so a lesson page never loads a second plotly.j
 
 With `pick` set, a click on the picture is the component's value: {"x": x} for a marker on the
 x axis, {"modes": [k, ...]} for the ring's modes picked so far (the click toggles the mode
-nearest it); each carries a `seq` so two clicks at one place read as two.
+nearest it); each carries a `seq` so two clicks at one place read as two. With `report_frame`,
+pausing or scrubbing sends {"frame": i}: where the student stopped the replay.
 
 The frame on screen is written to the chart element's `data-frame` attribute (and the count of
 frames drawn to `data-drawn`), so a browser test can see that the replay moves.
@@ -46,13 +47,15 @@ def replay_chart(
     companions: list[str] | None = None,
     shapes: list[dict] | None = None,
     pick: dict | None = None,
+    report_frame: bool = False,
 ) -> dict | None:
     """Draw an animated figure (plotly JSON with frames) and play it at once.
 
     steps: the iteration of each frame (where the companions' cursor goes); companions: plotly
     JSON of figures drawn below; shapes: plotly shapes drawn over every frame (the student's
     marks); pick: {"kind": "x"} or {"kind": "modes", "centres": [[x, y], ...], "radius": r,
-    "picked": [k, ...]} to take the answer from a click. Returns the last click's value."""
+    "picked": [k, ...]} to take the answer from a click; report_frame: send {"frame": i} when
+    the student pauses or scrubs. Returns the last value sent."""
     global _component
     if _component is None:
         folder = plotly_component_folder("replay", INDEX_HTML, bundle="cartesian")
@@ -67,6 +70,7 @@ def replay_chart(
         companions="[" + ",".join(companions) + "]" if companions else None,
         shapes=json.dumps(shapes) if shapes else None,
         pick=pick,
+        report_frame=report_frame,
         key=key,
         default=None,
     )

@@ -256,4 +256,14 @@ def show(
         companions=companions,
         shapes=marks(replay, kind, slot["answer"]),
         pick=None if revealed or q is None else picker(replay, kind, slot["answer"]),
+        report_frame=revealed,
     )
+
+
+def stopped_at(lesson_id: str, index: int, replay: Replay) -> int | None:
+    """The iteration of the frame where the student paused the revealed replay, if they did."""
+    sent = st.session_state.get(chart_key(lesson_id, index, replay.n_frames))
+    frame = sent.get("frame") if isinstance(sent, dict) else None
+    if not isinstance(frame, int) or not 0 <= frame < replay.n_frames:
+        return None
+    return int(replay.iterations[frame])

@@ -12,6 +12,14 @@ from gan_viz.ui.common.keys import presenter_keys
 from gan_viz.ui.playground import controls, session, sidebar, views
 
 WAIT_SECONDS = 3.0  # how often a tab waiting for a training slot looks for a free one
+# Paused, ← and → move through the timeline; → at its newest snapshot (or while training, or
+# before there is a timeline) takes a Step, as the first of its widgets on the page is pressed.
+KEYS = {
+    "space": "pg.train",
+    "arrowleft": views.BACK_KEY,
+    "arrowright": [views.FORWARD_KEY, "pg.step"],
+}
+KEYS_HELP = "space Train/Pause · ← → previous/next snapshot (→ at the newest: Step)"
 
 
 def waiting_room(full: ServerFull) -> None:
@@ -45,7 +53,7 @@ def render() -> None:
         with shown_as_message("apply the new settings"):
             pending = session.apply_settings(state, cfg)
     controls.control_bar(state, cfg, reset_pending=bool(pending))
-    presenter_keys({"space": "pg.train", "arrowright": "pg.step"}, "space Train/Pause · → Step")
-    session.write_link(state)
+    presenter_keys(KEYS, KEYS_HELP)
     notices(state.messages, pending, state.notes)
-    views.live_views(state)
+    shown = views.live_views(state)
+    session.write_link(state, shown)

@@ -28,8 +28,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
-def server():
-    app = AppServer("playground")
+def server(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "runs.sqlite"  # its runs, not the user's
+    app = AppServer("playground", env={"GAN_VIZ_STORE": str(store)})
     yield app
     app.stop()
 

@@ -54,6 +54,6 @@ def render() -> None:
             pending = session.apply_settings(state, cfg)
     controls.control_bar(state, cfg, reset_pending=bool(pending))
     presenter_keys(KEYS, KEYS_HELP)
+    session.write_link(state, views.looked_back(state))
     notices(state.messages, pending, state.notes)
-    shown = views.live_views(state)
-    session.write_link(state, shown)
+    views.live_views(state)

@@ -114,15 +114,15 @@ def _arrive(state: Playground, opened: Opened) -> None:
             state.worker.train_to(opened.iteration)
 
 
-def write_link(state: Playground, shown: Snapshot | None = None) -> None:
+def write_link(state: Playground, looked_back: Snapshot | None = None) -> None:
     """The address bar says what this tab shows: its settings and seed, and when paused the
-    iteration (of the snapshot `shown`, when the timeline looks back), so copying it gives
+    iteration (that of the snapshot the timeline `looked_back` at, if any), so copying it gives
     another browser the same game (gan_viz.links). A target too big for a link goes by its
     stored run, once the run is saved (its first move)."""
     worker, run = state.worker, state.worker.run
     iteration = None if worker.training else run.step_count
-    if iteration is not None and shown is not None and shown is not run.history.latest():
-        iteration = shown.step
+    if iteration is not None and looked_back is not None:
+        iteration = looked_back.step
     params = config_params(run.cfg, state.preset, iteration, run.status.stored_run)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

@@ -119,8 +119,7 @@ def timeline(state: Playground) -> Snapshot | None:
     snaps = state.worker.run.history.snapshots()
     if state.worker.training or len(snaps) < 2:
         return snaps[-1] if snaps else None
-    newest, last = len(snaps) - 1, snaps[-1]
-    key = f"{TIMELINE_KEY}.{state.run_number}.{len(snaps)}.{last.d_updates}.{last.g_updates}"
+    newest, key = len(snaps) - 1, _timeline_key(state, snaps)
     st.session_state.setdefault(key, newest)
     back, slider, forward = st.columns([1, 14, 1], vertical_alignment="bottom")
     index = slider.select_slider(
@@ -147,6 +146,22 @@ def timeline(state: Playground) -> Snapshot | None:
         help="The next recorded snapshot (key →; at the newest, → takes a Step).",
     )
     return snaps[index]
+
+
+def _timeline_key(state: Playground, snaps: list[Snapshot]) -> str:
+    last = snaps[-1]
+    return f"{TIMELINE_KEY}.{state.run_number}.{len(snaps)}.{last.d_updates}.{last.g_updates}"
+
+
+def looked_back(state: Playground) -> Snapshot | None:
+    """The snapshot the paused timeline looks back at (None at its newest, or while training),
+    read before the timeline is drawn: the page writes its link first, so a click while the
+    views draw already carries it (gan_viz.ui.playground.session.write_link)."""
+    snaps = state.worker.run.history.snapshots()
+    if state.worker.training or len(snaps) < 2:
+        return None
+    index = st.session_state.get(_timeline_key(state, snaps), len(snaps) - 1)
+    return snaps[index] if 0 <= index < len(snaps) - 1 else None
 
 
 def _label(snap: Snapshot) -> str:
@@ -295,8 +310,8 @@ def _history_chart(
             live_chart(fig, key=key)
 
 
-def live_views(state: Playground) -> Snapshot | None:
-    """The live part of the page (see the module docstring); returns the snapshot shown."""
+def live_views(state: Playground) -> None:
+    """The live part of the page (see the module docstring)."""
     st.html(LIVE_CSS)
     training = state.worker.training
     shown = timeline(state)
@@ -322,7 +337,6 @@ def live_views(state: Playground) -> Snapshot | None:
             curves(state, snap.step if scrubbed else None, training)
     with st.expander("How the curves are measured"):
         st.markdown(METRICS)
-    return snap
 
 
 def _status(state: Playground, training: bool, shown: Snapshot | None) -> None:

@@ -4,23 +4,26 @@ teacher sees can be sent to a class and opens the same game in another browser.
     ?preset=ring-collapse&seed=3&it=2000
     ?preset=fig1&objective.name=minimax&optim.lr_d=0.001
     ?target=drawing&drawing=0.1,0.2;0.3,0.4;...&target.params={"std":0.05}
+    ?target=drawing&run=12&seed=3&it=400
 
 A link names a preset (or a target, whose default settings it starts from) and only the fields
 that differ from it, as `section.field=value` (JSON for numbers, lists and true/false; plain text
-for names). A small drawing travels in the link itself; a large one does not (the run store holds
-it). A link with an unknown key or a bad value still opens: what it could not take is said in one
-line and the rest applies.
+for names). A small drawing travels in the link itself. A larger one (or an uploaded CSV's
+points) would not fit a URL: the link then names the stored run that holds it, `run=<id>`, and
+takes the target from there, so it opens on the same server (same run store) only. A link with
+an unknown key or a bad value still opens: what it could not take is said in one line and the
+rest applies; a run it names that cannot be read opens the default lesson, said in one line.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from gan_viz.config import RunConfig
+from gan_viz.config import RunConfig, TargetConfig
 from gan_viz.errors import ConfigError
 from gan_viz.presets import PRESETS, default_config
 from gan_viz.validation import validate
@@ -53,19 +56,32 @@ def _base(preset: str | None, target: str) -> RunConfig:
     return PRESETS[preset].config if preset in PRESETS else default_config(target)
 
 
-def config_params(cfg: RunConfig, preset: str | None, iteration: int | None = None) -> dict:
-    """The query parameters of a link to `cfg` (started from `preset`, if any) at `iteration`."""
+def config_params(
+    cfg: RunConfig, preset: str | None, iteration: int | None = None, run: int | None = None
+) -> dict:
+    """The query parameters of a link to `cfg` (started from `preset`, if any) at `iteration`.
+    `run`: the stored run that holds `cfg`, named in the link when its target is too big to
+    travel in it (without one, such a target stays out)."""
     base = _base(preset, cfg.target.name)
     params = {"preset": preset} if preset in PRESETS else {"target": cfg.target.name}
     if cfg.target.name != base.target.name:
         params["target"] = cfg.target.name
+    target, too_big = {}, False
     if _differ(cfg.target.params, base.target.params):
         text = _text(cfg.target.params)
-        if len(text) <= MAX_PARAMS_CHARS:  # an uploaded CSV's points stay out, as a big drawing
-            params["target.params"] = text
+        too_big = len(text) > MAX_PARAMS_CHARS  # an uploaded CSV's points
+        if not too_big:
+            target["target.params"] = text
     drawing = cfg.target.drawing
-    if drawing != base.target.drawing and 0 < len(drawing) <= MAX_LINK_POINTS:
-        params["drawing"] = _drawing_text(drawing)
+    if drawing != base.target.drawing and drawing:
+        if len(drawing) <= MAX_LINK_POINTS:
+            target["drawing"] = _drawing_text(drawing)
+        else:
+            too_big = True
+    if too_big and run is not None:  # the stored run holds the whole target
+        params["run"] = str(run)
+    else:  # without a run to name, what fits still goes (a big drawing's std, say)
+        params.update(target)
     for section in SECTIONS:
         ours, theirs = getattr(cfg, section), getattr(base, section)
         for f in dataclasses.fields(ours):
@@ -107,22 +123,98 @@ class Opened:
     notice: str | None = None
 
 
-def open_link(params: Mapping[str, str], default_preset: str) -> Opened | None:
-    """The run a link's query parameters name; None when they name none (a plain page)."""
-    keys = set(params) - {"preset", "target", "seed", "it", "drawing", "target.params", "controls"}
+def stored_target(run: int) -> TargetConfig:
+    """The target of toy run `run` in this server's run store (gan_viz.store): what a link
+    names when the target is too big to carry. ConfigError("run", ...) saying in a few words why
+    not: no such run (deleted, or pruned to make room), not a toy run, unreadable settings, a
+    damaged store. Opening a link creates no store."""
+    import sqlite3
+
+    from gan_viz.errors import RunNotFound
+    from gan_viz.store import RunStore, default_store_path
+    from gan_viz.store.repair import StoreDamaged, is_damaged
+    from gan_viz.store.toy_checks import Refused, check_settings
+
+    path = default_store_path()
+    gone = f"no run {run} in this server's run store: deleted, or pruned to make room"
+    if not path.exists():
+        raise ConfigError("run", run, gone)
+    store = None
+    try:
+        store = RunStore(path)
+        info = store.run(run)
+        if info.kind != "toy":
+            raise ConfigError("run", run, f"run {run} is an {info.kind} run, not a toy run")
+        return check_settings(store.open(run).settings()).target
+    except RunNotFound:
+        raise ConfigError("run", run, gone) from None
+    except StoreDamaged:
+        raise ConfigError("run", run, "the run store is damaged: `gan-viz runs recover`") from None
+    except (Refused, json.JSONDecodeError) as err:
+        raise ConfigError("run", run, f"run {run}'s settings cannot be read: {err}") from None
+    except (sqlite3.Error, OSError) as err:
+        why = "is damaged: `gan-viz runs recover`" if is_damaged(err) else f"cannot be read: {err}"
+        raise ConfigError("run", run, f"the run store {why}") from None
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _run_target(text: str, stored: Callable[[int], TargetConfig]) -> TargetConfig:
+    try:
+        run = int(text)
+    except ValueError:
+        raise ConfigError("run", text, "a run id: a whole number") from None
+    return stored(run)
+
+
+def open_link(
+    params: Mapping[str, str],
+    default_preset: str,
+    stored: Callable[[int], TargetConfig] = stored_target,
+) -> Opened | None:
+    """The run a link's query parameters name; None when they name none (a plain page).
+    `stored(run)` is the target of a stored run a link names (`run=`)."""
+    keys = set(params) - {
+        "preset",
+        "target",
+        "seed",
+        "it",
+        "drawing",
+        "target.params",
+        "run",
+        "controls",
+    }
     keys = {k for k in keys if k.partition(".")[0] not in SECTIONS}
-    if not ({"preset", "target"} & set(params)):
+    if not ({"preset", "target", "run"} & set(params)):
         return None
+    from_run = None
+    if "run" in params:
+        try:
+            from_run = _run_target(params["run"], stored)
+            named = params.get("target", from_run.name)
+            if named != from_run.name:
+                why = f"run {params['run']} trained on {from_run.name}, not {named}"
+                raise ConfigError("run", params["run"], why)
+        except ConfigError as err:
+            notice = (
+                f"This link's run={params['run']} ({err.allowed}) could not be used; "
+                "the default lesson opens instead."
+            )
+            return Opened(PRESETS[default_preset].config, default_preset, 0, notice)
     ignored = sorted(keys)
     preset = params.get("preset")
     if preset is not None and preset not in PRESETS:
         ignored.append(f"preset={preset}")
         preset = None
-    target = params.get("target")
+    target = params.get("target", None if from_run is None else from_run.name)
     if preset is None and target is None:
         preset = default_preset
     try:
-        base = PRESETS[preset].config if preset is not None else validate(default_config(target))
+        base = PRESETS[preset].config if preset is not None else default_config(target)
+        if from_run is not None and preset is None:  # (uploaded points need theirs to validate)
+            base = base.replace(target=from_run)
+        base = validate(base)
     except (ConfigError, KeyError):
         ignored.append(f"target={target}")
         preset, target = default_preset, None
@@ -142,6 +234,8 @@ def open_link(params: Mapping[str, str], default_preset: str) -> Opened | None:
 
     if target is not None and target != cfg.target.name:
         take("target", lambda c: c.replace(target={"name": target, "params": {}, "drawing": ()}))
+    if from_run is not None:
+        take("run", lambda c: c.replace(target=from_run))
     if "target.params" in params:
         params_value = _value(params["target.params"])
         take("target.params", lambda c: c.replace(target={"params": params_value}))

@@ -115,6 +115,32 @@ def test_train_pause_and_scrub_the_timeline(page):
     assert "showing iteration 0 (D steps 0, G steps 0)" in status(page)
 
 
+def test_back_and_forward_step_through_the_timeline_and_the_link_follows(page):
+    for _ in range(3):
+        page.button(key="pg.step").click().run()
+    assert [s.step for s in worker(page).run.history.snapshots()] == [0, 1, 2, 3]
+    assert page.query_params["it"] == "3"
+    # at the newest snapshot Forward is off, so the → key falls through to Step
+    assert page.button(key="pg.forward").disabled and not page.button(key="pg.back").disabled
+    for shown in (2, 1, 0):
+        page.button(key="pg.back").click().run()
+        assert f"showing iteration {shown} (" in status(page)
+        assert page.select_slider[0].value == shown
+        assert page.query_params.get("it") == (str(shown) if shown else None)  # 0: no it=
+    assert page.button(key="pg.back").disabled and status(page).startswith("**Iteration 3**")
+    page.button(key="pg.forward").click().run()
+    assert "showing iteration 1 (" in status(page) and page.query_params["it"] == "1"
+    page.button(key="pg.forward").click().run()
+    page.button(key="pg.forward").click().run()
+    assert "showing" not in status(page) and page.query_params["it"] == "3"
+    assert page.button(key="pg.forward").disabled
+    # a move while looking back shows its own snapshot, the newest
+    page.button(key="pg.back").click().run()
+    page.button(key="pg.step").click().run()
+    assert "showing" not in status(page) and page.query_params["it"] == "4"
+    assert page.select_slider[0].value == 4
+
+
 def test_a_learning_rate_change_applies_to_the_running_game(page):
     page.selectbox(key="pg.0.optim.lr_d").select(1e-3).run()
     assert worker(page).run.cfg.optim.lr_d == 1e-3

@@ -1,5 +1,6 @@
 """Draw your own data, in a real browser: a circle drawn with the mouse becomes the target, a
-GAN trains on it, and a drawing of one point is refused in one line while the circle stays.
+GAN trains on it, and a drawing of one point is refused in one line while the circle stays; a
+drawing too big for a link goes by its stored run, and opens the same in another browser.
 
 Screenshots go to test-artifacts/browser/drawing-*.png (look at them).
 """
@@ -9,6 +10,7 @@ import re
 import numpy as np
 import pytest
 
+from gan_viz.links import MAX_LINK_POINTS
 from tests.browser import (
     CHROMIUM_ARGS,
     AppServer,
@@ -29,8 +31,9 @@ TRACE = "gd._fullData.filter(t => t.name === '{}').map(t => [Array.from(t.x), Ar
 
 
 @pytest.fixture(scope="module")
-def server():
-    app = AppServer("drawing")
+def server(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "runs.sqlite"  # its runs, not the user's
+    app = AppServer("drawing", env={"GAN_VIZ_STORE": str(store)})
     yield app
     app.stop()
 
@@ -73,6 +76,27 @@ def draw_circle(page, canvas) -> None:
     for a in np.linspace(0, 2 * np.pi, 90):
         page.mouse.move(cx + r * np.cos(a), cy - r * np.sin(a))
     page.mouse.up()
+
+
+def draw_zigzag(page, canvas, rows: int = 8) -> None:
+    """One long stroke: `rows` sweeps across the canvas (~40 data units, ~1,300 points)."""
+    box = canvas.bounding_box()
+    left, right = box["x"] + 0.1 * box["width"], box["x"] + 0.9 * box["width"]
+    ys = np.linspace(box["y"] + 0.1 * box["height"], box["y"] + 0.9 * box["height"], rows)
+    page.mouse.move(left, ys[0])
+    page.mouse.down()
+    for i, y in enumerate(ys):
+        a, b = (left, right) if i % 2 == 0 else (right, left)
+        page.mouse.move(a, y, steps=4)
+        page.mouse.move(b, y, steps=40)
+    page.mouse.up()
+
+
+def points_used(page) -> int:
+    used = page.get_by_text(re.compile(r"The target: a drawing of [\d,]+ points"))
+    if not used.count():
+        return -1
+    return int(re.search(r"of ([\d,]+) points", used.first.inner_text())[1].replace(",", ""))
 
 
 def test_draw_a_circle_use_it_train_and_a_bad_drawing_keeps_it(server, browser):
@@ -178,3 +202,53 @@ def test_draw_a_circle_use_it_train_and_a_bad_drawing_keeps_it(server, browser):
         shot(page, "drawing-sketch-1d")
     finally:
         context.close()
+
+
+def test_a_drawing_too_big_for_a_link_opens_from_its_stored_run_elsewhere(server, browser):
+    context, page = open_playground(browser)
+    elsewhere, other = open_playground(browser)  # another browser: nothing shared but the server
+    try:
+        goto_playground(page, server.url)
+        page.get_by_text("2-D", exact=True).click()
+        wait_until(lambda: page.get_by_text(re.compile("need a new run")).count(), 60, "ask", page)
+        pick(page, "Target p_data", "^drawing")
+        canvas = page.locator("canvas.upper-canvas").first
+        canvas.wait_for(timeout=60_000)
+        ready = wait_until(lambda: points_used(page) > 0 and points_used(page), 60, "ready", page)
+        draw_zigzag(page, canvas)
+        page.wait_for_timeout(500)  # the canvas sends its drawing on mouse up
+        button(page, "Use this drawing").click()
+        wait_until(lambda: points_used(page) not in (-1, ready), 60, "the drawing used", page)
+        settled(page)
+        n = points_used(page)
+        assert n > MAX_LINK_POINTS  # too big for the link itself
+
+        button(page, "Reset").click()
+        wait_until(lambda: chart_data(page, 0, "gd.data[0].type") == "heatmap", 90, "2-D", page)
+        button(page, "Step").click()  # the first move saves the run: the link can name it
+        wait_until(lambda: "run=" in page.url and "it=1" in page.url, 90, "the run link", page)
+        link = page.url
+        assert "target=drawing" in link and "drawing=" not in link
+        real = wait_until(
+            lambda: chart_data(page, 0, TRACE.format("real x ~ p_data")), 60, "samples", page
+        )
+        shot(page, "drawing-big-sent")
+
+        other.goto(link)
+        wait_until(lambda: iteration(other) == 1, 240, "the link's iteration", other)
+        wait_until(lambda: points_used(other) == n, 60, f"the {n:,} points there", other)
+        again = wait_until(
+            lambda: chart_data(other, 0, TRACE.format("real x ~ p_data")), 60, "samples", other
+        )
+        # the same drawing, std and seed: the very same real samples
+        np.testing.assert_allclose(np.array(again), np.array(real), atol=1e-6)
+        assert not other.get_by_text(re.compile("could not be used")).count()
+        shot(other, "drawing-big-from-link")
+
+        # A run the store no longer holds: one line, and the default lesson.
+        other.goto(re.sub(r"run=\d+", "run=99999", link))
+        other.get_by_text(re.compile(r"run=99999 \(no run 99999")).wait_for(timeout=120_000)
+        wait_until(lambda: iteration(other) == 0, 120, "the default lesson", other)
+    finally:
+        context.close()
+        elsewhere.close()

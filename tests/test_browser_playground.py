@@ -28,8 +28,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
-def server():
-    app = AppServer("playground")
+def server(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "runs.sqlite"  # its runs, not the user's
+    app = AppServer("playground", env={"GAN_VIZ_STORE": str(store)})
     yield app
     app.stop()
 
@@ -327,3 +328,45 @@ def test_a_playground_link_opens_the_same_game_in_another_browser(server, browse
     finally:
         sent.close()
         received.close()
+
+
+def test_arrow_keys_scrub_the_paused_timeline_and_step_at_its_newest(server, browser):
+    context, page = open_playground(browser)
+    done = page.locator("[data-testid=stApp][data-test-script-state=notRunning]")
+
+    def press(key: str) -> None:
+        """A key once the page has finished its rerun (its buttons are the new ones)."""
+        page.wait_for_timeout(200)
+        wait_until(lambda: done.count(), 60, "the page to finish its rerun", page)
+        page.keyboard.press(key)
+
+    def shown() -> str:
+        match = re.search(r"showing iteration ([\d,]+)", status(page))
+        return match.group(1) if match else ""
+
+    try:
+        goto_playground(page, server.url)
+        bound = "() => !!(window.__ganVizKeys && window.__ganVizKeys.arrowleft)"
+        wait_until(lambda: page.evaluate(bound), 60, "the keys bound", page)
+        page.get_by_text("Playground: watch a GAN learn").click()  # the page has the focus
+        for n in (1, 2, 3):  # at the newest snapshot → takes a Step
+            press("ArrowRight")
+            wait_until(lambda n=n: iteration(page) == n, 120, f"iteration {n} on →", page)
+        wait_until(lambda: view_iteration(page) == 3, 60, "the view at 3", page)
+        for back in ("2", "1"):  # ← looks back, one snapshot a press; the views and link follow
+            press("ArrowLeft")
+            wait_until(lambda b=back: shown() == b, 60, f"showing {back} on ←", page)
+            wait_until(lambda b=back: view_iteration(page) == int(b), 60, "the view", page)
+            wait_until(lambda b=back: f"it={b}" in page.url, 60, "the link's iteration", page)
+        assert iteration(page) == 3
+        shot(page, "keys-scrubbed-back")
+        press("ArrowRight")  # looking back, → moves forward one snapshot: no training
+        wait_until(lambda: shown() == "2", 60, "showing 2 on →", page)
+        press("ArrowRight")
+        wait_until(lambda: "showing" not in status(page), 60, "the newest on →", page)
+        assert iteration(page) == 3 and "it=3" in page.url
+        press("ArrowRight")  # at the newest again: a Step
+        wait_until(lambda: iteration(page) == 4, 120, "iteration 4 on →", page)
+        assert "showing" not in status(page)
+    finally:
+        context.close()

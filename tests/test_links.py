@@ -112,3 +112,20 @@ def test_uploaded_points_stay_out_of_a_link_and_its_opening_says_so():
     assert params["target"] == "points" and "target.params" not in params
     opened = open_link(params, "fig1")
     assert opened.config.target.name != "points" and "target=points" in opened.notice
+
+
+def test_a_lesson_step_on_a_drawing_sends_it_to_the_playground_in_its_link():
+    """A lesson step may train on a drawing (run.overrides names the target); its "Train it
+    live" link carries the drawing like any small one (a lesson link itself names a place)."""
+    from gan_viz.lessons.format import RunSpec
+
+    _, drawing, params = ready_drawings()["two_moons"]
+    target = {"name": "drawing", "params": params, "drawing": [list(p) for p in drawing]}
+    spec = RunSpec("ring-collapse", 0, 200, 10, overrides={"target": target})
+    cfg = spec.config()
+    link = config_params(cfg, spec.preset)
+    assert link["target"] == "drawing" and "drawing" in link
+    opened = open_link(link, "fig1")
+    assert opened.notice is None and opened.config.target == cfg.target
+    for section in ("noise", "nets", "objective", "optim", "seed"):  # not the page's cadence
+        assert getattr(opened.config, section) == getattr(cfg, section)

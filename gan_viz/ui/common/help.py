@@ -90,7 +90,8 @@ SETTINGS: dict[str, str] = {
     "gets room.",
     "bits": "Divergences in bits (divided by ln 2) instead of nats. V(G, D) stays in nats, as in "
     "the paper (−log 4 ≈ −1.386 nats).",
-    "timeline": "Scrub back through the recorded snapshots; every view follows.",
+    "timeline": "Scrub back through the recorded snapshots (or ← and →, one at a time); every "
+    "view follows.",
 }
 
 METRICS = """

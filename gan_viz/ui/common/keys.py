@@ -4,7 +4,7 @@ train or pause, arrows to step or move through a lesson, p for the projector).
 Written here rather than taken from streamlit-shortcuts: that component calls preventDefault on
 every matching key, typed into a text field or not, before it looks for its element, so with
 space bound no space could be typed anywhere in the app. These ignore keys typed into fields, and
-a key whose element is not on the page goes through untouched.
+a key whose element is not on the page (or is disabled) goes through untouched.
 """
 
 from __future__ import annotations
@@ -28,14 +28,19 @@ if (!parent.__ganVizKeysListening) {
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
         && !(t.type === "checkbox" || t.type === "range")) return;
     const name = e.key === " " ? "space" : e.key.toLowerCase();
-    const css = (parent.__ganVizKeys || {})[name];
-    if (!css) return;
-    // the element's own control, first in the page (a help icon's button comes after it)
-    const el = parent.document.querySelector(
-      `.${css} input:not([disabled]), .${css} button:not([disabled])`);
-    if (!el) return;
-    e.preventDefault();
-    el.click();
+    // a focused slider moves itself with the arrows
+    if (name.startsWith("arrow") && t && t.getAttribute && t.getAttribute("role") === "slider")
+      return;
+    // the first bound element on the page that is enabled; its own control, first in the
+    // page (a help icon's button comes after it)
+    for (const css of [].concat((parent.__ganVizKeys || {})[name] || [])) {
+      const el = parent.document.querySelector(
+        `.${css} input:not([disabled]), .${css} button:not([disabled])`);
+      if (!el) continue;
+      e.preventDefault();
+      el.click();
+      return;
+    }
   });
 }
 </script>"""
@@ -46,11 +51,14 @@ def key_class(widget_key: str) -> str:
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
 
 
-def presenter_keys(bindings: dict[str, str], help_text: str | None = None) -> None:
+def presenter_keys(bindings: dict[str, str | list[str]], help_text: str | None = None) -> None:
     """Bind keys ("space", "arrowright", "p", ...) to the widgets with these keys, for this page
-    only (the projector's p on every page), with a line saying which key does what."""
+    only (the projector's p on every page), with a line saying which key does what. A key bound
+    to a list presses the first of them that is on the page and enabled."""
     every = {**PROJECTOR, **bindings}
-    classes = {k: key_class(w) for k, w in every.items()}
+    classes = {
+        k: [key_class(w) for w in ([w] if isinstance(w, str) else w)] for k, w in every.items()
+    }
     components.html(_SCRIPT % json.dumps(classes), height=0, width=0)
     if help_text:
         st.caption(f"Keys: {help_text} · p projector")

@@ -11,8 +11,31 @@ from gan_viz.ui.common.errors import notices, shown_as_message
 from gan_viz.ui.common.keys import presenter_keys
 from gan_viz.ui.playground import controls, session, sidebar, views
 
-KEY_HELP = {"space": "space Train/Pause", "arrowright": "→ Step"}
 WAIT_SECONDS = 3.0  # how often a tab waiting for a training slot looks for a free one
+# Paused, ← and → move through the timeline; → at its newest snapshot (or while training, or
+# before there is a timeline) takes a Step, as the first of its widgets on the page is pressed.
+KEYS = {
+    "space": "pg.train",
+    "arrowleft": views.BACK_KEY,
+    "arrowright": [views.FORWARD_KEY, "pg.step"],
+}
+KEYS_HELP = "space Train/Pause · ← → previous/next snapshot (→ at the newest: Step)"
+
+
+def keys_for(shown: frozenset[str] | None) -> tuple[dict, str]:
+    """The presenter keys and their help, less those of controls a teacher's link hid (the
+    arrows still scrub the timeline)."""
+    if shown is None:
+        return KEYS, KEYS_HELP
+    keys = {"arrowleft": views.BACK_KEY, "arrowright": [views.FORWARD_KEY]}
+    help_text = ["← → previous/next snapshot"]
+    if "step" in shown:
+        keys["arrowright"].append("pg.step")
+        help_text[0] += " (→ at the newest: Step)"
+    if "train" in shown:
+        keys["space"] = "pg.train"
+        help_text.insert(0, "space Train/Pause")
+    return keys, " · ".join(help_text)
 
 
 def waiting_room(full: ServerFull) -> None:
@@ -50,10 +73,7 @@ def render() -> None:
     else:  # a teacher's link hid the settings: the run's own stay
         cfg = state.worker.run.cfg
     controls.control_bar(state, cfg, reset_pending=bool(pending), shown=shown)
-    keys = {"space": "pg.train", "arrowright": "pg.step"}
-    keys = {k: w for k, w in keys.items() if shown is None or w.split(".")[1] in shown}
-    if keys:
-        presenter_keys(keys, " · ".join(KEY_HELP[k] for k in keys))
-    session.write_link(state)
+    presenter_keys(*keys_for(shown))
+    session.write_link(state, views.looked_back(state))
     notices(state.messages, pending, state.notes)
     views.live_views(state)

@@ -22,6 +22,7 @@ from gan_viz.links import Opened, config_params, controls_param, open_link, read
 from gan_viz.live.process import live_config
 from gan_viz.live.worker import TrainingWorker
 from gan_viz.presets import PRESETS
+from gan_viz.snapshot import Snapshot
 from gan_viz.targets import parse_points
 from gan_viz.toy import RESET_SECTIONS
 from gan_viz.ui.playground import settings as toy_settings
@@ -123,12 +124,16 @@ def _arrive(state: Playground, opened: Opened) -> None:
             state.worker.train_to(opened.iteration)
 
 
-def write_link(state: Playground) -> None:
-    """The address bar says what this tab shows: its settings and seed, and the iteration when
-    paused, so copying it gives another browser the same game (gan_viz.links)."""
-    worker = state.worker
-    iteration = None if worker.training else worker.run.step_count
-    params = config_params(worker.run.cfg, state.preset, iteration)
+def write_link(state: Playground, looked_back: Snapshot | None = None) -> None:
+    """The address bar says what this tab shows: its settings and seed, and when paused the
+    iteration (that of the snapshot the timeline `looked_back` at, if any), so copying it gives
+    another browser the same game (gan_viz.links). A target too big for a link goes by its
+    stored run, once the run is saved (its first move)."""
+    worker, run = state.worker, state.worker.run
+    iteration = None if worker.training else run.step_count
+    if iteration is not None and looked_back is not None:
+        iteration = looked_back.step
+    params = config_params(run.cfg, state.preset, iteration, run.status.stored_run)
     params.update(controls_param(state.controls))
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

@@ -45,6 +45,9 @@ P = "pg"
 HEAT_KEY = f"{P}.view.heat"
 LOG_STEPS_KEY = f"{P}.view.log_steps"
 BITS_KEY = f"{P}.view.bits"
+TIMELINE_KEY = f"{P}.timeline"  # + which snapshots it runs over (see timeline)
+BACK_KEY = f"{P}.back"  # the timeline's buttons, and the presenter keys ← and →
+FORWARD_KEY = f"{P}.forward"
 FIGURES = f"{P}.figures"  # session-state cache: view name -> (what it shows, figure)
 FEEDS = f"{P}.feeds"  # session state: chart name -> its FrameFeed
 FOLLOWED = f"{P}.followed"  # session state: chart name -> what its feed follows, while training
@@ -100,25 +103,65 @@ def stop_notes(state: Playground) -> None:
         st.info(worker.stopped_because, icon=":material/pause_circle:")
 
 
+def _scrub(key: str, index: int) -> None:
+    st.session_state[key] = index
+
+
 def timeline(state: Playground) -> Snapshot | None:
     """The snapshot to show: the latest while training; when paused, the one the timeline
-    points at.
+    points at, with a button (and key) either side for the previous and the next one.
 
     The slider runs over recorded snapshots, not steps: Step D and Step G record snapshots that
-    share an iteration. It has no key: when the snapshots change (a Step, more training) it is a
-    new slider, and it starts at the latest one again.
+    share an iteration. Its key names the snapshots it runs over: when they change (a Step, more
+    training) it is a new slider, and it starts at the latest one again. At the latest, Forward
+    is disabled, so the → key falls through to Step (gan_viz.ui.common.keys).
     """
     snaps = state.worker.run.history.snapshots()
     if state.worker.training or len(snaps) < 2:
         return snaps[-1] if snaps else None
-    index = st.select_slider(
+    newest, key = len(snaps) - 1, _timeline_key(state, snaps)
+    st.session_state.setdefault(key, newest)
+    back, slider, forward = st.columns([1, 14, 1], vertical_alignment="bottom")
+    index = slider.select_slider(
         "Timeline (recorded snapshots)",
         options=list(range(len(snaps))),
-        value=len(snaps) - 1,
+        key=key,
         format_func=lambda i: _label(snaps[i]),
         help=tip("timeline"),
     )
+    back.button(
+        "←",
+        key=BACK_KEY,
+        on_click=_scrub,
+        args=(key, index - 1),
+        disabled=index == 0,
+        help="The previous recorded snapshot (key ←).",
+    )
+    forward.button(
+        "→",
+        key=FORWARD_KEY,
+        on_click=_scrub,
+        args=(key, index + 1),
+        disabled=index == newest,
+        help="The next recorded snapshot (key →; at the newest, → takes a Step).",
+    )
     return snaps[index]
+
+
+def _timeline_key(state: Playground, snaps: list[Snapshot]) -> str:
+    last = snaps[-1]
+    return f"{TIMELINE_KEY}.{state.run_number}.{len(snaps)}.{last.d_updates}.{last.g_updates}"
+
+
+def looked_back(state: Playground) -> Snapshot | None:
+    """The snapshot the paused timeline looks back at (None at its newest, or while training),
+    read before the timeline is drawn: the page writes its link first, so a click while the
+    views draw already carries it (gan_viz.ui.playground.session.write_link)."""
+    snaps = state.worker.run.history.snapshots()
+    if state.worker.training or len(snaps) < 2:
+        return None
+    index = st.session_state.get(_timeline_key(state, snaps), len(snaps) - 1)
+    return snaps[index] if 0 <= index < len(snaps) - 1 else None
 
 
 def _label(snap: Snapshot) -> str:

@@ -17,7 +17,7 @@ from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import replay_view
+from gan_viz.ui.lessons import image_views, replay_view
 
 
 @st.cache_resource(show_spinner=False)
@@ -94,7 +94,8 @@ def render() -> None:
         st.warning(f"No replay for this step: {err}.")
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if replay is not None:
-        replay_view.show(lesson, index, step, replay, slot, projector.on())
+        views = image_views if step.run.mode == "image" else replay_view
+        views.show(lesson, index, step, replay, slot, projector.on())
     if slot["revealed"] and step.run.mode == "game":
         _train_live(step)
     _navigation(lesson, place.step)

@@ -64,6 +64,7 @@ def digits_figure(replay: Replay, frames: int, projector: bool = False) -> dict:
     layout = dict(grid["layout"])
     layout.update(
         height=DIGITS_HEIGHT,
+        barmode="overlay",  # the recognised digits inside the bar of all the class's digits
         showlegend=True,
         legend={"orientation": "h", "x": BARS_DOMAIN[0], "y": -0.12},
         xaxis={**grid["layout"]["xaxis"], "domain": list(GRID_DOMAIN)},

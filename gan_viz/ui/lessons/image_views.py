@@ -35,6 +35,11 @@ from gan_viz.plots.images import (
 from gan_viz.ui.lessons.replay_chart import replay_chart
 
 DIGITS_HEIGHT = 460
+# 4 frames a second, not the toy replays' 15: each frame redraws the grid as a new heat-map
+# image, which Chromium paints blank until decoded. Sampled 40 times a loop, 15 frames a second
+# showed a blank grid in about half the samples taken mid-animation, 4 a second in 1 of ~18;
+# and a frame of 36 digits needs a moment to read anyway.
+FRAME_MS = 250
 GRID_DOMAIN, BARS_DOMAIN = (0.0, 0.46), (0.56, 1.0)  # left: the digits; right: their classes
 CURVES = ("step", "fd", "fd_floor", "covered", "class_kl")  # the curves an image step shows
 
@@ -142,7 +147,7 @@ def show(
     if "digits" in step.views:
         text = _animation(lesson.id, index, replay, frames, projector)
         key = f"replay-{lesson.id}-{index}-{frames}"
-        replay_chart(text, DIGITS_HEIGHT, key=key, loop=not revealed)
+        replay_chart(text, DIGITS_HEIGHT, key=key, loop=not revealed, frame_ms=FRAME_MS)
     columns = {k: v[:frames] for k, v in replay.columns.items()}
     if "classes" in step.views:
         fig = class_share_over_time(columns, projector=projector)

@@ -47,7 +47,7 @@ CHROMIUM_ARGS = [
 # Laid out in a tall window, so nothing scrolls; each picture is a 1280 x HEIGHT cut of it.
 VIEWPORT = {"width": 1280, "height": 2000}
 HEIGHT = 860
-PAGES = ["home", "lessons", "playground", "theory-lab", "mnist", "runs"]
+PAGES = ["home", "lessons", "lessons-digits", "playground", "theory-lab", "mnist", "runs"]
 STATUS = re.compile(r"^Iteration [\d,]+ ·")
 
 
@@ -172,7 +172,8 @@ def save(page, out: Path, name: str, anchor=None, height: int = HEIGHT) -> Path:
     with Image.open(path) as im:
         small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT)
     small.save(path, optimize=True)
-    print(f"{path.relative_to(ROOT)}: {path.stat().st_size / 1e3:.0f} kB", flush=True)
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path  # --out elsewhere
+    print(f"{shown}: {path.stat().st_size / 1e3:.0f} kB", flush=True)
     return path
 
 
@@ -198,6 +199,17 @@ def shoot_lessons(browser, app: App, out: Path) -> None:
     wait_until(page, lambda: plots_drawn(page, 1), 120, "the replay")
     page.wait_for_timeout(1500)  # the replay loops: let it move past its first frame
     save(page, out, "lessons", page.get_by_text("Step 1 of"), height=1240)
+    context.close()
+
+
+def shoot_lessons_digits(browser, app: App, out: Path) -> None:
+    """The digits lesson's first step: G's digits beside their class histogram, replaying."""
+    context, page = open_page(browser, app.url + "lessons?lesson=digits&step=1")
+    page.get_by_text("Step 1 of").wait_for(timeout=120_000)
+    page.get_by_text("Predict first.").wait_for(timeout=60_000)
+    wait_until(page, lambda: plots_drawn(page, 1), 120, "the replay")
+    page.wait_for_timeout(1500)  # the replay loops: let it move past its first frame
+    save(page, out, "lessons-digits", page.get_by_text("Step 1 of"), height=1240)
     context.close()
 
 
@@ -300,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                 shots = {
                     "home": lambda: shoot_home(browser, app, args.out),
                     "lessons": lambda: shoot_lessons(browser, app, args.out),
+                    "lessons-digits": lambda: shoot_lessons_digits(browser, app, args.out),
                     "playground": lambda: shoot_playground(browser, app, args.out, args.steps),
                     "theory-lab": lambda: shoot_theory_lab(
                         browser, app, args.out, args.theory_steps

@@ -18,6 +18,8 @@ MODES = {(lid, i): LESSONS[lid].steps[i].run.mode for lid, i in STEPS}
 GAME_STEPS = [s for s in STEPS if MODES[s] in ("game", "d_only")]
 DIRAC_STEPS = [s for s in STEPS if MODES[s] == "dirac"]
 FGAN_STEPS = [s for s in STEPS if MODES[s] == "fgan"]
+IMAGE_STEPS = [s for s in STEPS if MODES[s] == "image"]
+TOY_STEPS = [s for s in STEPS if MODES[s] != "image"]
 CLAIMS = [(lid, i, j) for lid, i in STEPS for j in range(len(LESSONS[lid].steps[i].claims))]
 MAX_TOTAL_BYTES = 15 * 1024 * 1024  # the whole shipped set (issue 18)
 
@@ -85,6 +87,28 @@ def test_the_oscillation_lesson_has_6_to_12_steps_each_citing_its_source():
     assert all(a.why for s in asked for a in s.question.answers)
 
 
+@pytest.mark.parametrize("lesson_id,index", IMAGE_STEPS)
+def test_image_step_recording_loads_and_matches_its_settings(lesson_id, index):
+    lesson = LESSONS[lesson_id]
+    step = lesson.steps[index]
+    replay = load_replay(lesson, index)  # checks the config hash
+    cfg = step.run.config()
+    n = replay.n_frames
+    assert n == 1 + step.run.frames
+    assert replay.iterations[0] == 0 and replay.iterations[-1] == step.run.iterations
+    assert np.all(np.diff(replay.iterations) == cfg.cadence.eval_every)
+    a = replay.arrays
+    assert a["grid"].shape == (n, cfg.cadence.grid, 28, 28) and a["grid"].dtype == np.uint8
+    assert a["grid_class"].shape == a["grid_confidence"].shape == (n, cfg.cadence.grid)
+    # the histogram counts every judged digit once, and its shares are the metric rows
+    assert np.all(a["class_counts"].sum(axis=1) == cfg.cadence.eval_samples)
+    assert np.all(a["recognised_counts"] <= a["class_counts"])
+    shares = np.stack([replay.columns[f"class_{c}"] for c in range(10)], axis=1)
+    assert np.allclose(shares, a["class_counts"] / cfg.cadence.eval_samples)
+    for name in ("covered", "recognised", "class_kl", "fd", "fd_floor", "d_real", "d_fake"):
+        assert np.all(np.isfinite(replay.columns[name])), name
+
+
 @pytest.mark.parametrize("lesson_id,index,j", CLAIMS)
 def test_claim_holds_on_the_recording(lesson_id, index, j):
     lesson = LESSONS[lesson_id]
@@ -105,8 +129,16 @@ MODES_QUESTIONS = [
 ]
 
 
-def test_every_lesson_asks_at_least_one_question_on_the_picture():
-    assert {lid for lid, _ in POINT_QUESTIONS + MODES_QUESTIONS} == set(LESSONS)
+def test_every_toy_lesson_asks_at_least_one_question_on_the_picture():
+    # an image lesson's questions are choices: its pictures are digits, not axes to mark
+    assert {lid for lid, _ in POINT_QUESTIONS + MODES_QUESTIONS} == {lid for lid, _ in TOY_STEPS}
+
+
+def test_every_image_step_asks_first_and_makes_a_claim():
+    for lid, i in IMAGE_STEPS:
+        step = LESSONS[lid].steps[i]
+        assert step.question is not None and step.question.kind == "choice"
+        assert step.claims and step.source
 
 
 @pytest.mark.parametrize("lesson_id,index", MODES_QUESTIONS)

@@ -310,7 +310,7 @@ def test_links_open_the_oscillation_lesson_at_the_step_they_name():
     from gan_viz.lessons.links import read_place
 
     every = lessons()
-    assert list(every) == ["minimax", "collapse", "oscillation"]  # the picker's order
+    assert list(every) == ["minimax", "collapse", "oscillation", "digits"]  # the picker's order
     place = read_place({"lesson": "oscillation", "step": "2"}, every)
     assert place.params() == {"lesson": "oscillation", "step": "2"} and place.notice is None
     place = read_place({"lesson": "oscillation", "step": "10"}, every)

@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     failures = 0
+    recorded: dict[str, dict] = {}  # arrays by config hash, in this call
     for lesson, indices in _chosen(args):
         print(f"{lesson.id}: {lesson.title}")
         for i in indices:
@@ -65,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
             elif args.action == "record":
                 start = time.perf_counter()
-                path = save_recording(lesson, i, record_step(step))
+                key = step.run.config_hash()
+                if key not in recorded:  # steps that show one run train it once
+                    recorded[key] = record_step(step)
+                path = save_recording(lesson, i, recorded[key])
                 took = time.perf_counter() - start
                 print(f"{label}: {path.name} {_size(path.stat().st_size)} in {took:.0f} s")
             else:

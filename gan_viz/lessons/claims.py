@@ -15,7 +15,11 @@ and a few read off the metric rows (any run):
 - v_gap: C(G) - V(G, D), how far the learned D's value is below the best D's (Theorem 1:
   C(G) = max_D V = -log 4 + 2 JSD, so V <= C(G) up to sampling error);
 - v_log4: |V(G, D) + log 4|, the distance of the value from its equilibrium -log 4;
-- d_diff: |D(real) - D(fake)|, the gap between D's mean verdicts on each side.
+- d_diff: |D(real) - D(fake)|, the gap between D's mean verdicts on each side;
+- max_class_share (image runs): the largest share of G's digits that the classifier puts in one
+  class, max_c class_c: 0.1 for a G that makes every digit equally often, 1 for one digit only
+  (the class histogram of Salimans et al. 2016). With it, an image run's own rows: covered
+  (digits covered, of 10), recognised (share judged with confidence > 0.9), class_kl, fd.
 
 A Dirac-GAN run (gan_viz.lessons.theory_recording) has its own rows: theta, psi, radius (the
 distance |(theta, psi)| from the equilibrium), radius_max and radius_min (over every iterate so
@@ -41,6 +45,7 @@ ROW_METRICS = {
     "v_gap": lambda row: row["c"] - row["v"],
     "v_log4": lambda row: abs(row["v"] + np.log(4.0)),
     "d_diff": lambda row: abs(row["d_real"] - row["d_fake"]),
+    "max_class_share": lambda row: max(row[f"class_{c}"] for c in range(10)),
 }
 
 

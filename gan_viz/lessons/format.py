@@ -14,6 +14,7 @@ checks against the recording (gan_viz.lessons.claims). The file layout, one tabl
     text = ["sentence", "sentence"]          # 2 to 5
     formula = 'V(G, D) = ...'                # LaTeX, drawn by st.latex
     views = ["data", "curves"]               # data (1-D/2-D view), curves, occupancy
+                                             # image runs: digits, classes, curves
     reveal = "what the run showed"
     run = { preset = "fig1", seed = 0, iterations = 1500, frames = 80 }
     run.overrides = { optim = { d_steps = 5 } }   # RunConfig.replace sections
@@ -32,6 +33,12 @@ A Dirac step's views are `data` (the field and the iterates), `curves` (distance
 equilibrium) and `eigenvalues` (the update's Jacobian at the equilibrium); an f-GAN step's are
 `data` (the critic T against T*) and `curves` (the bound against D_f).
 
+An image run (MNIST digits, gan_viz.images) says `mode = "image"` and names a preset of
+gan_viz.images.presets (`run = { mode = "image", preset = "mnist-dcgan", seed = 0, ... }`); its
+overrides are ImageRunConfig sections, its views `digits` (G's fixed-noise grid beside the class
+histogram, animated), `classes` (the class histogram over time) and `curves`, and its question a
+choice.
+
 A malformed file is refused with one ConfigError naming the file, the step and the field.
 """
 
@@ -46,20 +53,27 @@ from typing import Any
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
+from gan_viz.images.config import ImageRunConfig, validate_images
 from gan_viz.lessons import theory_runs
 from gan_viz.lessons.theory_runs import DiracRun, FganRun
 from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
-VIEWS = ("data", "curves", "occupancy", "eigenvalues")
-GAME_VIEWS = ("data", "curves", "occupancy")
+GAME_VIEWS = ("data", "curves", "occupancy")  # what a toy run (game, d_only) can show
+IMAGE_VIEWS = ("digits", "classes", "curves")  # what an image run can show
 THEORY_VIEWS = {"dirac": ("data", "curves", "eigenvalues"), "fgan": ("data", "curves")}
+VIEWS = ("data", "curves", "occupancy", "eigenvalues", "digits", "classes")
 # a point question on a Dirac run is a distance from (0, 0): its target a claim metric (radius)
 THEORY_QUESTIONS = {"dirac": ("choice", "point"), "fgan": ("choice",)}
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
 QUESTION_KINDS = ("choice", "point", "modes")
-RUN_MODES = ("game", "d_only")  # d_only: G frozen, D alone learns (k D steps per frame)
+# d_only: G frozen, D alone learns (k D steps per frame); image: an MNIST run (gan_viz.images)
+RUN_MODES = ("game", "d_only", "image")
 THEORY_MODES = tuple(theory_runs.PARSERS)  # the theory lab's experiments (dirac, fgan)
+# An image run's recording: digits of G's fixed-noise grid per frame, and generated digits the
+# classifier judges per frame for the class histogram (500: a share of 10% is read to +-1.3%).
+IMAGE_GRID = 36
+IMAGE_EVAL_SAMPLES = 500
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
 RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
@@ -102,14 +116,16 @@ class RunSpec:
     seed: int
     iterations: int  # iterations of Algorithm 1 (d_only: D steps)
     frames: int  # recorded frames over the run (plus the start); divides iterations
-    mode: str = "game"
+    mode: str = "game"  # game | d_only | image
     overrides: dict = field(default_factory=dict)
 
-    def config(self) -> RunConfig:
+    def config(self) -> RunConfig | ImageRunConfig:
         """The run's full settings: the preset with the overrides and seed, on the CPU (so a
         recording is the same on every machine), recording a frame every iterations/frames."""
         from gan_viz.presets import PRESETS
 
+        if self.mode == "image":
+            return self._image_config()
         if self.preset not in PRESETS:
             raise ConfigError("run.preset", self.preset, ", ".join(PRESETS))
         cfg = PRESETS[self.preset].config
@@ -125,6 +141,33 @@ class RunSpec:
             cadence={"record_every": every, "snapshot_every": 0, "max_snapshots": 100_000},
         )
         return validate(cfg)
+
+    def _image_config(self) -> ImageRunConfig:
+        """An image run's settings: the images preset with the overrides and seed, on the CPU in
+        float32 (bf16 autocast where a CPU has it would change the numbers from machine to
+        machine), evaluated once a frame."""
+        from gan_viz.images.presets import IMAGE_PRESETS
+
+        if self.preset not in IMAGE_PRESETS:
+            raise ConfigError("run.preset", self.preset, ", ".join(IMAGE_PRESETS))
+        cfg = IMAGE_PRESETS[self.preset].config
+        try:
+            cfg = cfg.replace(**self.overrides)
+        except (TypeError, ValueError, AttributeError) as err:
+            allowed = f"ImageRunConfig sections ({err})"
+            raise ConfigError("run.overrides", self.overrides, allowed) from None
+        cfg = cfg.replace(
+            seed=self.seed,
+            device="cpu",
+            precision="fp32",
+            cadence={
+                "eval_every": self.iterations // self.frames,
+                "eval_samples": IMAGE_EVAL_SAMPLES,
+                "grid": IMAGE_GRID,
+                "max_snapshots": 100_000,
+            },
+        )
+        return validate_images(cfg)
 
     def config_hash(self) -> str:
         """What a recording must match: the resolved settings, the length, the mode, the format."""
@@ -293,19 +336,20 @@ def _step(table: Any, where: str) -> Step:
         raise ConfigError(f"{where}.views", bad or views, f"one or more of {', '.join(VIEWS)}")
     question = r.table.get("question")
     run = _run(r.get("run", dict), f"{where}.run")
-    allowed = THEORY_VIEWS.get(run.mode, GAME_VIEWS)
+    image = run.mode == "image"
+    allowed = IMAGE_VIEWS if image else THEORY_VIEWS.get(run.mode, GAME_VIEWS)
+    kind = "an image run" if image else f"a {run.mode} run"
     if any(v not in allowed for v in views):
-        raise ConfigError(f"{where}.views", views, f"for a {run.mode} run: {', '.join(allowed)}")
-    if question is not None:
-        question = _question(question, f"{where}.question")
-        kinds = THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
-        if question.kind not in kinds:
-            raise ConfigError(
-                f"{where}.question.kind", question.kind, f"for a {run.mode} run: {', '.join(kinds)}"
-            )
+        raise ConfigError(
+            f"{where}.views", views, f"for {kind}: one or more of {', '.join(allowed)}"
+        )
     teaser = r.get("teaser_frames", int, 3)
     if not 2 <= teaser <= run.frames:
         raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
+    parsed = None if question is None else _question(question, f"{where}.question")
+    kinds = ("choice",) if image else THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
+    if parsed is not None and parsed.kind not in kinds:
+        raise ConfigError(f"{where}.question.kind", parsed.kind, f"{', '.join(kinds)}, for {kind}")
     return Step(
         title=r.get("title", str),
         text=tuple(text),
@@ -313,7 +357,7 @@ def _step(table: Any, where: str) -> Step:
         views=tuple(views),
         run=run,
         reveal=r.get("reveal", str),
-        question=question,
+        question=parsed,
         claims=tuple(
             _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
         ),

@@ -51,6 +51,11 @@ def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
         return record[step.run.mode](step.run)
     from gan_viz.toy import ToyGAN
 
+    if step.run.mode == "image":  # MNIST digits: their own arrays (image_recording.py)
+        from gan_viz.lessons.image_recording import record_image_step
+
+        return record_image_step(step, progress)
+
     cfg = step.run.config().replace(cadence={"show_samples": SHOWN_SAMPLES})
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # one thread: the same sums in the same order, every time
@@ -140,7 +145,8 @@ class Replay:
 
     @property
     def dim(self) -> int:
-        return self.arrays["real"].shape[1]
+        """1 or 2 for a toy run; 0 for an image run (its frames are digits, image_recording)."""
+        return self.arrays["real"].shape[1] if "real" in self.arrays else 0
 
     def snapshot(self, i: int) -> Snapshot:
         a = self.arrays
@@ -213,7 +219,8 @@ def read_recording(path: Path, expected_hash: str) -> Replay:
 
         lined_up = complete(arrays, n, kind)
     else:
-        lined_up = len(arrays.get("fake", ())) == n
+        pictures = arrays.get("fake", arrays.get("grid", ()))  # a toy run's samples, or digits
+        lined_up = len(pictures) == n
     if n < 2 or table.shape != (n, len(names)) or not lined_up:
         raise RecordingProblem(f"{path.name} is damaged (its frames do not line up)")
     return Replay(arrays, {name: table[:, j] for j, name in enumerate(names)}, kind)

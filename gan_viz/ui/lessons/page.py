@@ -17,7 +17,7 @@ from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import memory, replay_view, theory_views
+from gan_viz.ui.lessons import image_views, memory, replay_view, theory_views
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,7 +101,12 @@ def render() -> None:
         _picture_answer(lesson, index, step, replay, slot)
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if replay is not None:
-        views = theory_views if step.run.mode in THEORY_MODES else replay_view
+        if step.run.mode in THEORY_MODES:
+            views = theory_views
+        elif step.run.mode == "image":
+            views = image_views
+        else:
+            views = replay_view
         views.show(lesson, index, step, replay, slot, projector.on())
     if slot["revealed"] and step.run.mode == "game":
         paused = None if replay is None else replay_view.stopped_at(lesson.id, index, replay)

@@ -13,6 +13,8 @@ from gan_viz.lessons.recording import RECORDING_DIR, load_replay
 
 LESSONS = lessons()
 STEPS = [(lid, i) for lid, lesson in LESSONS.items() for i in range(len(lesson.steps))]
+ONE_RUN = [(lid, i) for lid, i in STEPS if not LESSONS[lid].steps[i].run.seeds]
+MANY_SEEDS = [(lid, i) for lid, i in STEPS if LESSONS[lid].steps[i].run.seeds]
 CLAIMS = [(lid, i, j) for lid, i in STEPS for j in range(len(LESSONS[lid].steps[i].claims))]
 MAX_TOTAL_BYTES = 15 * 1024 * 1024  # the whole shipped set (issue 18)
 
@@ -23,7 +25,7 @@ def test_the_first_lesson_is_the_minimax_game_with_6_to_12_steps():
     assert 6 <= len(first.steps) <= 12
 
 
-@pytest.mark.parametrize("lesson_id,index", STEPS)
+@pytest.mark.parametrize("lesson_id,index", ONE_RUN)
 def test_step_recording_loads_and_matches_its_settings(lesson_id, index):
     lesson = LESSONS[lesson_id]
     step = lesson.steps[index]
@@ -45,6 +47,21 @@ def test_step_recording_loads_and_matches_its_settings(lesson_id, index):
         assert math.isclose(snap.p_g.sum() * dx, 1, abs_tol=0.05)
     for name in ("js", "v", "d_real", "d_fake"):
         assert name in replay.columns
+
+
+@pytest.mark.parametrize("lesson_id,index", MANY_SEEDS)
+def test_many_seeds_recording_holds_every_seed_of_every_setting(lesson_id, index):
+    step = LESSONS[lesson_id].steps[index]
+    replay = load_replay(LESSONS[lesson_id], index)  # checks the config hash and the shapes
+    assert replay.seeds == step.run.seed_list
+    assert replay.labels == [spec.label or spec.preset for spec in step.run.settings]
+    assert replay.n_frames == 1 + step.run.frames
+    assert replay.iterations[0] == 0 and replay.iterations[-1] == step.run.iterations
+    fake = replay.arrays["fake"]
+    assert fake.shape[:2] == (len(step.run.settings), step.run.seeds)
+    assert np.all(np.isfinite(fake))
+    modes = replay.arrays["modes"]
+    assert np.all((modes >= 0) & (modes <= replay.n_modes) & (modes == np.round(modes)))
 
 
 @pytest.mark.parametrize("lesson_id,index,j", CLAIMS)

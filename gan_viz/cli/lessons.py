@@ -58,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
             label = f"  {i + 1:2d}. {step.title}"
             if args.action == "list":
                 run = step.run
-                print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
+                if run.seeds:  # a many-seeds step: every setting over the same seeds
+                    names = " vs ".join(spec.preset for spec in run.settings)
+                    seeds = f"seeds {run.seed_list[0]}-{run.seed_list[-1]}"
+                else:
+                    names, seeds = run.preset, f"seed {run.seed}"
+                print(f"{label} [{names}, {seeds}, {run.iterations} iterations]")
             elif args.action == "record":
                 start = time.perf_counter()
                 path = save_recording(lesson, i, record_step(step))

@@ -17,6 +17,10 @@ and a few read off the metric rows (any run):
 - v_log4: |V(G, D) + log 4|, the distance of the value from its equilibrium -log 4;
 - d_diff: |D(real) - D(fake)|, the gap between D's mean verdicts on each side.
 
+A many-seeds step's claims read aggregates over its seeds, of its run or (`of = "compare"`) of
+its second setting (gan_viz.lessons.seeds): seeds_collapsed (seeds with fewer than half of the
+modes), seeds_all_modes, median_modes, min_modes, max_modes, median_hq.
+
 The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
 """
 
@@ -28,6 +32,7 @@ import numpy as np
 
 from gan_viz.lessons.format import Claim
 from gan_viz.lessons.recording import Replay
+from gan_viz.lessons.seeds import SeedsReplay, aggregate
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 PICTURE_METRICS = ("d_gap", "d_half", "g_mean")
@@ -38,7 +43,7 @@ ROW_METRICS = {
 }
 
 
-def frame_at(replay: Replay, at: str | int) -> int:
+def frame_at(replay: Replay | SeedsReplay, at: str | int) -> int:
     if at == "start":
         return 0
     if at == "end":
@@ -70,7 +75,11 @@ def metric_value(replay: Replay, metric: str, frame: int) -> float:
     return float(replay.columns[metric][frame])
 
 
-def check(replay: Replay, claim: Claim) -> tuple[bool, float]:
+def check(replay: Replay | SeedsReplay, claim: Claim) -> tuple[bool, float]:
     """Whether the claim holds on the recording, and the value it read."""
-    value = metric_value(replay, claim.metric, frame_at(replay, claim.at))
+    frame = frame_at(replay, claim.at)
+    if isinstance(replay, SeedsReplay):
+        value = aggregate(replay, claim.metric, ("run", "compare").index(claim.of), frame)
+    else:
+        value = metric_value(replay, claim.metric, frame)
     return bool(np.isfinite(value) and OPS[claim.op](value, claim.value)), value

@@ -21,6 +21,16 @@ checks against the recording (gan_viz.lessons.claims). The file layout, one tabl
         { text = "...", correct = true, why = "..." }, ... ] }
     claims = [ { metric = "js", at = "end", op = "<", value = 0.05 } ]
 
+A many-seeds step (views = ["seeds"]) replays `run.seeds` seeds of one setting side by side,
+seeds run.seed, run.seed + 1, ..., and optionally a second setting over the same seeds and length
+(a cure beside the collapse), each with a short label:
+
+    views = ["seeds"]
+    run = { preset = "ring-collapse", seed = 0, seeds = 16, iterations = 1000, frames = 10,
+            label = "Collapse" }
+    run.compare = { preset = "ring-wgan-gp", label = "WGAN-GP" }
+    claims = [ { metric = "seeds_collapsed", of = "compare", op = "<=", value = 2 } ]
+
 A malformed file is refused with one ConfigError naming the file, the step and the field.
 """
 
@@ -29,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +48,14 @@ from gan_viz.errors import ConfigError
 from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
-VIEWS = ("data", "curves", "occupancy")
+VIEWS = ("data", "curves", "occupancy", "seeds")  # seeds: a many-seeds step's grid, alone
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
 QUESTION_KINDS = ("choice", "point", "modes")
 RUN_MODES = ("game", "d_only")  # d_only: G frozen, D alone learns (k D steps per frame)
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
+MAX_SEEDS = 25  # a many-seeds step's grid: 5 x 5 at most, each panel big enough to read
+CLAIM_OF = ("run", "compare")  # which setting of a many-seeds step a claim reads
 RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
 
 
@@ -72,10 +84,12 @@ class Claim:
     op: str
     value: float
     at: str | int = "end"
+    of: str = "run"  # many-seeds steps: the step's run or its compare setting
 
     def describe(self) -> str:
         where = self.at if isinstance(self.at, str) else f"iteration {self.at}"
-        return f"{self.metric} at {where} {self.op} {self.value:g}"
+        of = "" if self.of == "run" else f" ({self.of})"
+        return f"{self.metric}{of} at {where} {self.op} {self.value:g}"
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,24 @@ class RunSpec:
     frames: int  # recorded frames over the run (plus the start); divides iterations
     mode: str = "game"
     overrides: dict = field(default_factory=dict)
+    # A many-seeds step: how many seeds (from `seed` on) play side by side (0: one run), the
+    # setting's short label, and a second setting over the same seeds and length.
+    seeds: int = 0
+    label: str = ""
+    compare: RunSpec | None = None
+
+    @property
+    def seed_list(self) -> list[int]:
+        return list(range(self.seed, self.seed + max(self.seeds, 1)))
+
+    @property
+    def settings(self) -> list[RunSpec]:
+        """The settings a many-seeds step plays: its own, then the compare setting if any."""
+        return [self] if self.compare is None else [self, self.compare]
+
+    def with_seed(self, seed: int) -> RunSpec:
+        """One seed of a many-seeds setting, as a run of its own (its link to the playground)."""
+        return replace(self, seed=seed, seeds=0, compare=None)
 
     def config(self) -> RunConfig:
         """The run's full settings: the preset with the overrides and seed, on the CPU (so a
@@ -117,6 +149,10 @@ class RunSpec:
             "mode": self.mode,
             "format": RECORDING_FORMAT,
         }
+        if self.seeds:  # only many-seeds steps: every other step's hash stays as it was
+            data["seeds"] = self.seed_list
+            if self.compare is not None:
+                data["compare"] = self.compare.config().to_dict()
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -213,16 +249,43 @@ def _question(table: Any, where: str) -> Question:
 
 def _claim(table: Any, where: str) -> Claim:
     r = _Reader(table, where)
-    r.unknown({"metric", "at", "op", "value"})
+    r.unknown({"metric", "at", "op", "value", "of"})
     at = r.get("at", (str, int), "end")
     if isinstance(at, str) and at not in ("start", "end"):
         raise ConfigError(f"{where}.at", at, "start, end or an iteration")
-    return Claim(r.get("metric", str), r.choice("op", CLAIM_OPS), r.get("value", float), at)
+    return Claim(
+        r.get("metric", str),
+        r.choice("op", CLAIM_OPS),
+        r.get("value", float),
+        at,
+        r.choice("of", CLAIM_OF, "run"),
+    )
+
+
+def _compare(table: Any, where: str, run: RunSpec) -> RunSpec:
+    """The second setting of a many-seeds step: its own preset and overrides, the run's seeds
+    and length (both settings are judged after the same training)."""
+    r = _Reader(table, where)
+    r.unknown({"preset", "overrides", "label"})
+    spec = replace(
+        run,
+        preset=r.get("preset", str),
+        overrides=r.get("overrides", dict, {}),
+        label=r.get("label", str, ""),
+        compare=None,
+    )
+    try:
+        spec.config()
+    except ConfigError as err:
+        raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
+    return spec
 
 
 def _run(table: Any, where: str) -> RunSpec:
     r = _Reader(table, where)
-    r.unknown({"preset", "seed", "iterations", "frames", "mode", "overrides"})
+    r.unknown(
+        {"preset", "seed", "iterations", "frames", "mode", "overrides", "seeds", "label", "compare"}
+    )
     spec = RunSpec(
         preset=r.get("preset", str),
         seed=r.get("seed", int),
@@ -230,7 +293,13 @@ def _run(table: Any, where: str) -> RunSpec:
         frames=r.get("frames", int, 80),
         mode=r.choice("mode", RUN_MODES, "game"),
         overrides=r.get("overrides", dict, {}),
+        seeds=r.get("seeds", int, 0),
+        label=r.get("label", str, ""),
     )
+    if spec.seeds and not 2 <= spec.seeds <= MAX_SEEDS:
+        raise ConfigError(f"{where}.seeds", spec.seeds, f"2 to {MAX_SEEDS} seeds side by side")
+    if spec.seeds and spec.mode != "game":
+        raise ConfigError(f"{where}.mode", spec.mode, "game (a many-seeds step trains G)")
     if not 1 <= spec.iterations <= 100_000:
         raise ConfigError(f"{where}.iterations", spec.iterations, "1 to 100,000")
     if not 2 <= spec.frames <= 200 or spec.iterations % spec.frames:
@@ -241,6 +310,10 @@ def _run(table: Any, where: str) -> RunSpec:
         spec.config()
     except ConfigError as err:
         raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
+    if "compare" in r.table:
+        if not spec.seeds:
+            raise ConfigError(f"{where}.compare", "a second setting", "a run with 2 or more seeds")
+        spec = replace(spec, compare=_compare(r.table["compare"], f"{where}.compare", spec))
     return spec
 
 
@@ -272,6 +345,19 @@ def _step(table: Any, where: str) -> Step:
     teaser = r.get("teaser_frames", int, 3)
     if not 2 <= teaser <= run.frames:
         raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
+    if ("seeds" in views) != bool(run.seeds) or (run.seeds and len(views) > 1):
+        raise ConfigError(
+            f"{where}.views", views, '["seeds"] with run.seeds, the other views without it'
+        )
+    claims = tuple(
+        _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
+    )
+    for i, claim in enumerate(claims):
+        if claim.of == "compare" and run.compare is None:
+            raise ConfigError(f"{where}.claims[{i + 1}].of", claim.of, "run (no run.compare)")
+    question = None if question is None else _question(question, f"{where}.question")
+    if run.seeds and question is not None and question.kind != "choice":
+        raise ConfigError(f"{where}.question.kind", question.kind, "choice (a many-seeds step)")
     return Step(
         title=r.get("title", str),
         text=tuple(text),
@@ -279,10 +365,8 @@ def _step(table: Any, where: str) -> Step:
         views=tuple(views),
         run=run,
         reveal=r.get("reveal", str),
-        question=None if question is None else _question(question, f"{where}.question"),
-        claims=tuple(
-            _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
-        ),
+        question=question,
+        claims=claims,
         source=r.get("source", str, ""),
         teaser_frames=teaser,
     )

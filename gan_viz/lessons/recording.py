@@ -43,8 +43,14 @@ def _coarse(a: np.ndarray) -> np.ndarray:
 
 
 def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
-    """Train the step's run from its seed and return the recording's arrays."""
+    """Train the step's run from its seed and return the recording's arrays (a many-seeds step:
+    every seed of every setting, gan_viz.lessons.seeds)."""
     from gan_viz.toy import ToyGAN
+
+    if step.run.seeds:
+        from gan_viz.lessons.seeds import record_seeds
+
+        return record_seeds(step, progress)
 
     cfg = step.run.config().replace(cadence={"show_samples": SHOWN_SAMPLES})
     threads = torch.get_num_threads()
@@ -204,7 +210,12 @@ def read_recording(path: Path, expected_hash: str) -> Replay:
     return Replay(arrays, {name: table[:, j] for j, name in enumerate(names)})
 
 
-def load_replay(lesson: Lesson, index: int, folder: Path = RECORDING_DIR) -> Replay:
-    return read_recording(
-        folder / lesson.recording_name(index), lesson.steps[index].run.config_hash()
-    )
+def load_replay(lesson: Lesson, index: int, folder: Path = RECORDING_DIR):
+    """Step `index`'s recording: a Replay, or a SeedsReplay for a many-seeds step."""
+    step = lesson.steps[index]
+    path = folder / lesson.recording_name(index)
+    if step.run.seeds:
+        from gan_viz.lessons.seeds import read_seeds
+
+        return read_seeds(path, step.run.config_hash(), step)
+    return read_recording(path, step.run.config_hash())

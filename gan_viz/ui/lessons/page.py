@@ -14,10 +14,11 @@ import streamlit as st
 from gan_viz.lessons.format import Lesson, Step, lessons
 from gan_viz.lessons.links import Place, read_place
 from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
+from gan_viz.lessons.seeds import SeedsReplay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import replay_view
+from gan_viz.ui.lessons import replay_view, seeds_view
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,7 +27,7 @@ def _lessons() -> dict[str, Lesson]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _replay(lesson_id: str, index: int) -> Replay:
+def _replay(lesson_id: str, index: int) -> Replay | SeedsReplay:
     return load_replay(_lessons()[lesson_id], index)
 
 
@@ -93,9 +94,11 @@ def render() -> None:
         replay = None
         st.warning(f"No replay for this step: {err}.")
     _question(step, slot, replay, f"{lesson.id}-{index}")
-    if replay is not None:
+    if isinstance(replay, SeedsReplay):  # each panel links to its own run
+        seeds_view.show(lesson, index, step, replay, slot, projector.on())
+    elif replay is not None:
         replay_view.show(lesson, index, step, replay, slot, projector.on())
-    if slot["revealed"] and step.run.mode == "game":
+    if slot["revealed"] and step.run.mode == "game" and not step.run.seeds:
         _train_live(step)
     _navigation(lesson, place.step)
 

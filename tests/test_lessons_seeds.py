@@ -175,6 +175,8 @@ def test_aggregates_over_seeds_count_collapsed_and_full_runs():
     assert aggregate(replay, "median_modes", 1, -1) == 6.0
     assert (aggregate(replay, "min_modes", 1, 0), aggregate(replay, "max_modes", 1, 0)) == (3, 8)
     assert aggregate(replay, "median_hq", 0, -1) == 0.5
+    assert aggregate(replay, "collapsed_max_hq", 1, -1) == 0.5
+    assert np.isnan(aggregate(_replay([[8, 8]]), "collapsed_max_hq", 0, -1))  # none collapsed
     with pytest.raises(KeyError, match="known"):
         aggregate(replay, "js", 0, -1)
     line = summary(replay)

@@ -19,7 +19,8 @@ and a few read off the metric rows (any run):
 
 A many-seeds step's claims read aggregates over its seeds, of its run or (`of = "compare"`) of
 its second setting (gan_viz.lessons.seeds): seeds_collapsed (seeds with fewer than half of the
-modes), seeds_all_modes, median_modes, min_modes, max_modes, median_hq.
+modes), seeds_all_modes, median_modes, min_modes, max_modes, median_hq, collapsed_max_hq (the
+sharpest collapsed seed's high-quality share: near 0, its samples are off the modes altogether).
 
 The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
 """

@@ -76,7 +76,15 @@ AGGREGATES = {
     "min_modes": lambda r, s, t: float(np.min(r.modes(s, t))),
     "max_modes": lambda r, s, t: float(np.max(r.modes(s, t))),
     "median_hq": lambda r, s, t: float(np.median(r.hq(s, t))),
+    # How sharp the collapsed seeds are: a collapse onto a few modes is sharp (most samples on
+    # them); a G whose samples have not reached the data yet captures few modes with ~0 here.
+    "collapsed_max_hq": lambda r, s, t: _collapsed_max_hq(r, s, t),
 }
+
+
+def _collapsed_max_hq(replay: SeedsReplay, setting: int, frame: int) -> float:
+    low = collapsed(replay.modes(setting, frame), replay.n_modes)
+    return float(np.max(replay.hq(setting, frame)[low])) if low.any() else float("nan")
 
 
 def aggregate(replay: SeedsReplay, metric: str, setting: int, frame: int) -> float:

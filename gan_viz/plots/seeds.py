@@ -119,12 +119,13 @@ def seeds_figure(
         fig.layout[f"yaxis{suffix}"].update(scaleanchor=f"x{suffix}", scaleratio=1)
     fig.update_annotations(font=dict(size=st.font - 2))
     panel = PROJECTOR_PANEL_PX if projector else PANEL_PX
+    top = 3 * st.font + 20 if title else 2 * st.font  # the title clear of the panels' titles
     fig.update_layout(
         template="plotly_white",
         title=title,
         font=dict(size=st.font),
-        height=rows * panel + (60 if title else 30),
-        margin=dict(l=10, r=10, t=60 if title else 30, b=10),
+        height=rows * panel + top,
+        margin=dict(l=10, r=10, t=top, b=10),
         dragmode=False,
         hovermode="closest",
         clickmode="event+select",

@@ -205,8 +205,9 @@ def test_the_figure_has_one_titled_panel_per_seed_each_click_naming_its_seed():
     assert np.allclose(fakes_drawn[5].x, fakes[5][:, 0], atol=1e-5)
     assert panel_seed({"customdata": [7]}) == 7 and panel_seed({"x": 0}) is None
     assert grid_shape(16) == (4, 4) and grid_shape(10) == (3, 4) and grid_shape(2) == (1, 2)
-    big = seeds_figure(real, fakes, modes, seeds, 8, projector=True)
-    assert big.layout.height > fig.layout.height
+    big = seeds_figure(real, fakes, modes, seeds, 8, projector=True, title="Collapse")
+    assert big.layout.height > fig.layout.height and big.layout.title.text == "Collapse"
+    assert big.layout.title.font.size > big.layout.annotations[0].font.size
     assert big.layout.annotations[0].font.size > fig.layout.annotations[0].font.size
 
 

@@ -122,7 +122,7 @@ def seeds_figure(
     top = 3 * st.font + 20 if title else 2 * st.font  # the title clear of the panels' titles
     fig.update_layout(
         template="plotly_white",
-        title=title,
+        title=dict(text=title, font=dict(size=st.font + 2)) if title else None,
         font=dict(size=st.font),
         height=rows * panel + top,
         margin=dict(l=10, r=10, t=top, b=10),

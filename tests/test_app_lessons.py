@@ -143,3 +143,24 @@ def test_the_fgan_step_reveals_the_bound_against_d_f():
     shown = " ".join(m.value for m in at.markdown)
     assert step.reveal in shown and all(a.why in shown for a in step.question.answers)
     assert not at.exception
+
+
+def test_a_many_seeds_step_reveals_both_grids_a_summary_and_a_link_per_seed():
+    collapse = lessons()["collapse"]
+    index = next(i for i, s in enumerate(collapse.steps) if s.run.seeds)
+    step = collapse.steps[index]
+    at = open_page(lesson="collapse", step=str(index + 1))
+    assert not at.get("plotly_chart")  # the grids are the answer
+    button(at, "Skip the question").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == len(step.run.settings)
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"**{step.run.seeds} seeds each.**" in shown
+    assert all(spec.label in shown for spec in step.run.settings)
+    links = [p.proto for p in at.get("page_link")]
+    assert not [p for p in links if p.label.startswith("Train it live")]
+    seeds = [p for p in links if p.label.startswith("seed ")]
+    assert len(seeds) == len(step.run.settings) * step.run.seeds
+    last = seeds[-1]
+    assert last.page == "playground" and f"seed={step.run.seed_list[-1]}" in last.query_string
+    assert f"preset={step.run.compare.preset}" in last.query_string

@@ -15,7 +15,12 @@ from gan_viz.theory.dirac import DiracGame
 LESSONS = lessons()
 STEPS = [(lid, i) for lid, lesson in LESSONS.items() for i in range(len(lesson.steps))]
 MODES = {(lid, i): LESSONS[lid].steps[i].run.mode for lid, i in STEPS}
-GAME_STEPS = [s for s in STEPS if MODES[s] in ("game", "d_only")]
+MANY_SEEDS = [
+    s
+    for s in STEPS
+    if LESSONS[s[0]].steps[s[1]].run.mode == "game" and LESSONS[s[0]].steps[s[1]].run.seeds
+]
+GAME_STEPS = [s for s in STEPS if MODES[s] in ("game", "d_only") and s not in MANY_SEEDS]
 DIRAC_STEPS = [s for s in STEPS if MODES[s] == "dirac"]
 FGAN_STEPS = [s for s in STEPS if MODES[s] == "fgan"]
 IMAGE_STEPS = [s for s in STEPS if MODES[s] == "image"]
@@ -107,6 +112,21 @@ def test_image_step_recording_loads_and_matches_its_settings(lesson_id, index):
     assert np.allclose(shares, a["class_counts"] / cfg.cadence.eval_samples)
     for name in ("covered", "recognised", "class_kl", "fd", "fd_floor", "d_real", "d_fake"):
         assert np.all(np.isfinite(replay.columns[name])), name
+
+
+@pytest.mark.parametrize("lesson_id,index", MANY_SEEDS)
+def test_many_seeds_recording_holds_every_seed_of_every_setting(lesson_id, index):
+    step = LESSONS[lesson_id].steps[index]
+    replay = load_replay(LESSONS[lesson_id], index)  # checks the config hash and the shapes
+    assert replay.seeds == step.run.seed_list
+    assert replay.labels == [spec.label or spec.preset for spec in step.run.settings]
+    assert replay.n_frames == 1 + step.run.frames
+    assert replay.iterations[0] == 0 and replay.iterations[-1] == step.run.iterations
+    fake = replay.arrays["fake"]
+    assert fake.shape[:2] == (len(step.run.settings), step.run.seeds)
+    assert np.all(np.isfinite(fake))
+    modes = replay.arrays["modes"]
+    assert np.all((modes >= 0) & (modes <= replay.n_modes) & (modes == np.round(modes)))
 
 
 @pytest.mark.parametrize("lesson_id,index,j", CLAIMS)

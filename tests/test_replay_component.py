@@ -39,6 +39,8 @@ def test_the_component_folder_serves_the_chosen_bundle(tmp_path):
 def test_every_replayed_trace_is_one_the_bundle_draws(lesson_id):
     lesson = lessons()[lesson_id]
     for index, step in enumerate(lesson.steps):
+        if step.run.seeds:  # a grid of seeds: Streamlit's own chart (gan_viz.plots.seeds)
+            continue
         replay = load_replay(lesson, index)
         frames = min(step.teaser_frames, replay.n_frames)
         fig = json.loads(replay_view._build(replay, frames, False, step.run.mode))

@@ -62,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
                 run = step.run
                 if run.mode in THEORY_MODES:  # a theory lab experiment: no preset
                     print(f"{label} [{run.describe()}]")
+                elif run.seeds:  # a many-seeds step: every setting over the same seeds
+                    names = " vs ".join(spec.preset for spec in run.settings)
+                    seeds = f"seeds {run.seed_list[0]}-{run.seed_list[-1]}"
+                    print(f"{label} [{names}, {seeds}, {run.iterations} iterations]")
                 else:
                     print(f"{label} [{run.preset}, seed {run.seed}, {run.iterations} iterations]")
             elif args.action == "record":

@@ -27,6 +27,11 @@ far), rho (the spectral radius of the update at the equilibrium), lambda_re and 
 field's Jacobian's eigenvalues there). An f-GAN bound run has bound, d_f, shortfall and
 shortfall_min (gan_viz.lessons.theory_recording).
 
+A many-seeds step's claims read aggregates over its seeds, of its run or (`of = "compare"`) of
+its second setting (gan_viz.lessons.seeds): seeds_collapsed (seeds with fewer than half of the
+modes), seeds_all_modes, median_modes, min_modes, max_modes, median_hq, collapsed_max_hq (the
+sharpest collapsed seed's high-quality share: near 0, its samples are off the modes altogether).
+
 The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
 """
 
@@ -38,6 +43,7 @@ import numpy as np
 
 from gan_viz.lessons.format import Claim
 from gan_viz.lessons.recording import Replay
+from gan_viz.lessons.seeds import SeedsReplay, aggregate
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 PICTURE_METRICS = ("d_gap", "d_half", "g_mean")
@@ -49,7 +55,7 @@ ROW_METRICS = {
 }
 
 
-def frame_at(replay: Replay, at: str | int) -> int:
+def frame_at(replay: Replay | SeedsReplay, at: str | int) -> int:
     if at == "start":
         return 0
     if at == "end":
@@ -81,7 +87,11 @@ def metric_value(replay: Replay, metric: str, frame: int) -> float:
     return float(replay.columns[metric][frame])
 
 
-def check(replay: Replay, claim: Claim) -> tuple[bool, float]:
+def check(replay: Replay | SeedsReplay, claim: Claim) -> tuple[bool, float]:
     """Whether the claim holds on the recording, and the value it read."""
-    value = metric_value(replay, claim.metric, frame_at(replay, claim.at))
+    frame = frame_at(replay, claim.at)
+    if isinstance(replay, SeedsReplay):
+        value = aggregate(replay, claim.metric, ("run", "compare").index(claim.of), frame)
+    else:
+        value = metric_value(replay, claim.metric, frame)
     return bool(np.isfinite(value) and OPS[claim.op](value, claim.value)), value

@@ -39,6 +39,16 @@ overrides are ImageRunConfig sections, its views `digits` (G's fixed-noise grid 
 histogram, animated), `classes` (the class histogram over time) and `curves`, and its question a
 choice.
 
+A many-seeds step (views = ["seeds"]) replays `run.seeds` seeds of one setting side by side,
+seeds run.seed, run.seed + 1, ..., and optionally a second setting over the same seeds and length
+(a cure beside the collapse), each with a short label:
+
+    views = ["seeds"]
+    run = { preset = "ring-collapse", seed = 0, seeds = 16, iterations = 1000, frames = 10,
+            label = "Collapse" }
+    run.compare = { preset = "ring-wgan-gp", label = "WGAN-GP" }
+    claims = [ { metric = "seeds_collapsed", of = "compare", op = "<=", value = 2 } ]
+
 A malformed file is refused with one ConfigError naming the file, the step and the field.
 """
 
@@ -47,9 +57,11 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
@@ -59,10 +71,11 @@ from gan_viz.lessons.theory_runs import DiracRun, FganRun
 from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
-GAME_VIEWS = ("data", "curves", "occupancy")  # what a toy run (game, d_only) can show
+# what a toy run (game, d_only) can show; seeds: a many-seeds step's grid, alone
+GAME_VIEWS = ("data", "curves", "occupancy", "seeds")
 IMAGE_VIEWS = ("digits", "classes", "curves")  # what an image run can show
 THEORY_VIEWS = {"dirac": ("data", "curves", "eigenvalues"), "fgan": ("data", "curves")}
-VIEWS = ("data", "curves", "occupancy", "eigenvalues", "digits", "classes")
+VIEWS = ("data", "curves", "occupancy", "seeds", "eigenvalues", "digits", "classes")
 # a point question on a Dirac run is a distance from (0, 0): its target a claim metric (radius)
 THEORY_QUESTIONS = {"dirac": ("choice", "point"), "fgan": ("choice",)}
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
@@ -76,7 +89,16 @@ IMAGE_GRID = 36
 IMAGE_EVAL_SAMPLES = 500
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
+MAX_SEEDS = 25  # a many-seeds step's grid: 5 x 5 at most, each panel big enough to read
+CLAIM_OF = ("run", "compare")  # which setting of a many-seeds step a claim reads
 RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
+SHOWN_SAMPLES = 400  # fake (and real) samples a recording keeps per frame
+MAX_RECORDING_BYTES = 8 * 1024 * 1024  # one step's file; bigger is refused before reading
+H16 = np.float16
+
+
+class RecordingProblem(Exception):
+    """Why a step has no usable recording: one line for the page's notice."""
 
 
 @dataclass(frozen=True)
@@ -104,10 +126,12 @@ class Claim:
     op: str
     value: float
     at: str | int = "end"
+    of: str = "run"  # many-seeds steps: the step's run or its compare setting
 
     def describe(self) -> str:
         where = self.at if isinstance(self.at, str) else f"iteration {self.at}"
-        return f"{self.metric} at {where} {self.op} {self.value:g}"
+        of = "" if self.of == "run" else f" ({self.of})"
+        return f"{self.metric}{of} at {where} {self.op} {self.value:g}"
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,24 @@ class RunSpec:
     frames: int  # recorded frames over the run (plus the start); divides iterations
     mode: str = "game"  # game | d_only | image
     overrides: dict = field(default_factory=dict)
+    # A many-seeds step: how many seeds (from `seed` on) play side by side (0: one run), the
+    # setting's short label, and a second setting over the same seeds and length.
+    seeds: int = 0
+    label: str = ""
+    compare: RunSpec | None = None
+
+    @property
+    def seed_list(self) -> list[int]:
+        return list(range(self.seed, self.seed + max(self.seeds, 1)))
+
+    @property
+    def settings(self) -> list[RunSpec]:
+        """The settings a many-seeds step plays: its own, then the compare setting if any."""
+        return [self] if self.compare is None else [self, self.compare]
+
+    def with_seed(self, seed: int) -> RunSpec:
+        """One seed of a many-seeds setting, as a run of its own (its link to the playground)."""
+        return replace(self, seed=seed, seeds=0, compare=None)
 
     def config(self) -> RunConfig | ImageRunConfig:
         """The run's full settings: the preset with the overrides and seed, on the CPU (so a
@@ -178,6 +220,10 @@ class RunSpec:
             "mode": self.mode,
             "format": RECORDING_FORMAT,
         }
+        if self.seeds:  # only many-seeds steps: every other step's hash stays as it was
+            data["seeds"] = self.seed_list
+            if self.compare is not None:
+                data["compare"] = self.compare.config().to_dict()
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -274,11 +320,36 @@ def _question(table: Any, where: str) -> Question:
 
 def _claim(table: Any, where: str) -> Claim:
     r = _Reader(table, where)
-    r.unknown({"metric", "at", "op", "value"})
+    r.unknown({"metric", "at", "op", "value", "of"})
     at = r.get("at", (str, int), "end")
     if isinstance(at, str) and at not in ("start", "end"):
         raise ConfigError(f"{where}.at", at, "start, end or an iteration")
-    return Claim(r.get("metric", str), r.choice("op", CLAIM_OPS), r.get("value", float), at)
+    return Claim(
+        r.get("metric", str),
+        r.choice("op", CLAIM_OPS),
+        r.get("value", float),
+        at,
+        r.choice("of", CLAIM_OF, "run"),
+    )
+
+
+def _compare(table: Any, where: str, run: RunSpec) -> RunSpec:
+    """The second setting of a many-seeds step: its own preset and overrides, the run's seeds
+    and length (both settings are judged after the same training)."""
+    r = _Reader(table, where)
+    r.unknown({"preset", "overrides", "label"})
+    spec = replace(
+        run,
+        preset=r.get("preset", str),
+        overrides=r.get("overrides", dict, {}),
+        label=r.get("label", str, ""),
+        compare=None,
+    )
+    try:
+        spec.config()
+    except ConfigError as err:
+        raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
+    return spec
 
 
 def _frames(iterations: int, frames: int, where: str) -> None:
@@ -294,7 +365,9 @@ def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
         run = theory_runs.parse(r, where)
         _frames(run.iterations, run.frames, where)
         return run
-    r.unknown({"preset", "seed", "iterations", "frames", "mode", "overrides"})
+    r.unknown(
+        {"preset", "seed", "iterations", "frames", "mode", "overrides", "seeds", "label", "compare"}
+    )
     spec = RunSpec(
         preset=r.get("preset", str),
         seed=r.get("seed", int),
@@ -302,12 +375,22 @@ def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
         frames=r.get("frames", int, 80),
         mode=r.choice("mode", RUN_MODES + THEORY_MODES, "game"),
         overrides=r.get("overrides", dict, {}),
+        seeds=r.get("seeds", int, 0),
+        label=r.get("label", str, ""),
     )
+    if spec.seeds and not 2 <= spec.seeds <= MAX_SEEDS:
+        raise ConfigError(f"{where}.seeds", spec.seeds, f"2 to {MAX_SEEDS} seeds side by side")
+    if spec.seeds and spec.mode != "game":
+        raise ConfigError(f"{where}.mode", spec.mode, "game (a many-seeds step trains G)")
     _frames(spec.iterations, spec.frames, where)
     try:
         spec.config()
     except ConfigError as err:
         raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
+    if "compare" in r.table:
+        if not spec.seeds:
+            raise ConfigError(f"{where}.compare", "a second setting", "a run with 2 or more seeds")
+        spec = replace(spec, compare=_compare(r.table["compare"], f"{where}.compare", spec))
     return spec
 
 
@@ -346,10 +429,23 @@ def _step(table: Any, where: str) -> Step:
     teaser = r.get("teaser_frames", int, 3)
     if not 2 <= teaser <= run.frames:
         raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
+    seeds = getattr(run, "seeds", 0)
+    if ("seeds" in views) != bool(seeds) or (seeds and len(views) > 1):
+        raise ConfigError(
+            f"{where}.views", views, '["seeds"] with run.seeds, the other views without it'
+        )
+    claims = tuple(
+        _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
+    )
+    for i, claim in enumerate(claims):
+        if claim.of == "compare" and getattr(run, "compare", None) is None:
+            raise ConfigError(f"{where}.claims[{i + 1}].of", claim.of, "run (no run.compare)")
     parsed = None if question is None else _question(question, f"{where}.question")
     kinds = ("choice",) if image else THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
     if parsed is not None and parsed.kind not in kinds:
         raise ConfigError(f"{where}.question.kind", parsed.kind, f"{', '.join(kinds)}, for {kind}")
+    if getattr(run, "seeds", 0) and parsed is not None and parsed.kind != "choice":
+        raise ConfigError(f"{where}.question.kind", parsed.kind, "choice (a many-seeds step)")
     return Step(
         title=r.get("title", str),
         text=tuple(text),
@@ -358,9 +454,7 @@ def _step(table: Any, where: str) -> Step:
         run=run,
         reveal=r.get("reveal", str),
         question=parsed,
-        claims=tuple(
-            _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
-        ),
+        claims=claims,
         source=r.get("source", str, ""),
         teaser_frames=teaser,
     )

@@ -28,13 +28,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_viz.lessons.format import LESSON_DIR, THEORY_MODES, Lesson, Step
+from gan_viz.lessons.format import (
+    H16,
+    LESSON_DIR,
+    MAX_RECORDING_BYTES,
+    SHOWN_SAMPLES,
+    THEORY_MODES,
+    Lesson,
+    RecordingProblem,
+    Step,
+)
 from gan_viz.snapshot import Snapshot
 
 RECORDING_DIR = LESSON_DIR / "recordings"
-SHOWN_SAMPLES = 400  # fake (and real) samples drawn per frame
-MAX_RECORDING_BYTES = 8 * 1024 * 1024  # one step's file; bigger is refused before reading
-H16 = np.float16
 
 
 def _coarse(a: np.ndarray) -> np.ndarray:
@@ -43,7 +49,8 @@ def _coarse(a: np.ndarray) -> np.ndarray:
 
 
 def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
-    """Train the step's run from its seed and return the recording's arrays."""
+    """Train the step's run from its seed and return the recording's arrays (a many-seeds step:
+    every seed of every setting, gan_viz.lessons.seeds)."""
     if step.run.mode in THEORY_MODES:  # a theory lab experiment
         from gan_viz.lessons import theory_recording
 
@@ -55,6 +62,10 @@ def record_step(step: Step, progress=None) -> dict[str, np.ndarray]:
         from gan_viz.lessons.image_recording import record_image_step
 
         return record_image_step(step, progress)
+    if step.run.seeds:
+        from gan_viz.lessons.seeds import record_seeds
+
+        return record_seeds(step, progress)
 
     cfg = step.run.config().replace(cadence={"show_samples": SHOWN_SAMPLES})
     threads = torch.get_num_threads()
@@ -188,10 +199,6 @@ class Replay:
         return [self.snapshot(i) for i in range(self.n_frames)]
 
 
-class RecordingProblem(Exception):
-    """Why a step has no usable recording: one line for the page's notice."""
-
-
 def read_recording(path: Path, expected_hash: str) -> Replay:
     """The recording at `path`, checked against the step's config hash; RecordingProblem with
     one line if it is missing, too big, damaged or recorded for other settings."""
@@ -226,7 +233,12 @@ def read_recording(path: Path, expected_hash: str) -> Replay:
     return Replay(arrays, {name: table[:, j] for j, name in enumerate(names)}, kind)
 
 
-def load_replay(lesson: Lesson, index: int, folder: Path = RECORDING_DIR) -> Replay:
-    return read_recording(
-        folder / lesson.recording_name(index), lesson.steps[index].run.config_hash()
-    )
+def load_replay(lesson: Lesson, index: int, folder: Path = RECORDING_DIR):
+    """Step `index`'s recording: a Replay, or a SeedsReplay for a many-seeds step."""
+    step = lesson.steps[index]
+    path = folder / lesson.recording_name(index)
+    if step.run.seeds:
+        from gan_viz.lessons.seeds import read_seeds
+
+        return read_seeds(path, step.run.config_hash(), step)
+    return read_recording(path, step.run.config_hash())

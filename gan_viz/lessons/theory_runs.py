@@ -65,6 +65,9 @@ class DiracRun:
     def config(self) -> dirac.DiracConfig:
         return dirac.validate(self.settings)
 
+    seeds = 0  # one run, never a many-seeds step (gan_viz.lessons.seeds)
+    compare = None
+
     def config_hash(self) -> str:
         """What a recording must match: the settings, the length, the window, the format."""
         return _hash(
@@ -110,6 +113,9 @@ class FganRun:
         from gan_viz.theory.fgan import CriticConfig
 
         return CriticConfig(seed=self.seed)
+
+    seeds = 0  # one run, never a many-seeds step (gan_viz.lessons.seeds)
+    compare = None
 
     def config_hash(self) -> str:
         """What a recording must match: the laws, the f, the critic, the length, the format."""

@@ -14,10 +14,11 @@ import streamlit as st
 from gan_viz.lessons.format import THEORY_MODES, Lesson, Step, lessons
 from gan_viz.lessons.links import Place, read_place
 from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
+from gan_viz.lessons.seeds import SeedsReplay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import image_views, memory, replay_view, theory_views
+from gan_viz.ui.lessons import image_views, memory, replay_view, seeds_view, theory_views
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,7 +27,7 @@ def _lessons() -> dict[str, Lesson]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _replay(lesson_id: str, index: int) -> Replay:
+def _replay(lesson_id: str, index: int) -> Replay | SeedsReplay:
     return load_replay(_lessons()[lesson_id], index)
 
 
@@ -97,10 +98,13 @@ def render() -> None:
     except RecordingProblem as err:
         replay = None
         st.warning(f"No replay for this step: {err}.")
-    if replay is not None and not slot["revealed"] and step.run.mode not in THEORY_MODES:
+    on_picture = step.run.mode in ("game", "d_only") and not step.run.seeds
+    if replay is not None and not slot["revealed"] and on_picture:
         _picture_answer(lesson, index, step, replay, slot)
     _question(step, slot, replay, f"{lesson.id}-{index}")
-    if replay is not None:
+    if isinstance(replay, SeedsReplay):  # each panel links to its own run
+        seeds_view.show(lesson, index, step, replay, slot, projector.on())
+    elif replay is not None:
         if step.run.mode in THEORY_MODES:
             views = theory_views
         elif step.run.mode == "image":
@@ -108,7 +112,7 @@ def render() -> None:
         else:
             views = replay_view
         views.show(lesson, index, step, replay, slot, projector.on())
-    if slot["revealed"] and step.run.mode == "game":
+    if slot["revealed"] and step.run.mode == "game" and not step.run.seeds:
         paused = None if replay is None else replay_view.stopped_at(lesson.id, index, replay)
         _train_live(step, paused)
     _navigation(lesson, place.step)

@@ -1,0 +1,191 @@
+"""A many-seeds step's recording: one setting (and optionally a second) trained from N seeds,
+kept as the grid of small multiples draws it, and the per-seed aggregates its claims read.
+
+A GAN's fate is partly a lottery: the same settings from another seed may land on other modes,
+or on fewer. A many-seeds step shows the odds, not one draw. For each setting s and seed i the
+recording keeps (one .npz per step, no pickles):
+
+- `fake[s, i]`: the run's last shown samples (SHOWN_SAMPLES of them, float16);
+- `modes[s, i, t]`, `hq[s, i, t]`: its modes captured and high-quality share at each frame t,
+  measured on the run's own 2,500 evaluation samples (VEEGAN, Srivastava et al. 2017; PacGAN,
+  Lin et al. 2018: a sample is high-quality within 3 std of its nearest mode, a mode is captured
+  when one high-quality sample is nearest to it), float32;
+- the real samples and mode centres once, the frames' iterations, the seeds and the labels.
+
+Determinism: each run is the engine's ToyGAN on the CPU with one torch thread, seeded from its
+seed, as record_step's; recording twice gives the same arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gan_viz.lessons.format import H16, MAX_RECORDING_BYTES, SHOWN_SAMPLES, RecordingProblem, Step
+
+# A seed whose G makes fewer than half of the target's modes at the end has collapsed.
+COLLAPSED_SHARE = 0.5
+
+
+@dataclass
+class SeedsReplay:
+    """A loaded many-seeds recording; setting s is 0 (the step's run) or 1 (its compare)."""
+
+    arrays: dict[str, np.ndarray]
+    labels: list[str]
+
+    @property
+    def iterations(self) -> np.ndarray:
+        return self.arrays["iteration"]
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.arrays["iteration"])
+
+    @property
+    def seeds(self) -> list[int]:
+        return [int(s) for s in self.arrays["seeds"]]
+
+    @property
+    def n_modes(self) -> int:
+        return len(self.arrays["mode_centres"])
+
+    def modes(self, setting: int, frame: int = -1) -> np.ndarray:
+        """(seeds,) modes captured by each seed's G at `frame`."""
+        return self.arrays["modes"][setting, :, frame]
+
+    def hq(self, setting: int, frame: int = -1) -> np.ndarray:
+        return self.arrays["hq"][setting, :, frame]
+
+
+def collapsed(modes: np.ndarray, n_modes: int) -> np.ndarray:
+    """Which seeds have collapsed: fewer than half of the modes captured."""
+    return np.asarray(modes) < COLLAPSED_SHARE * n_modes
+
+
+# Per-setting aggregates over the seeds at one frame, for the claims.
+AGGREGATES = {
+    "seeds_collapsed": lambda r, s, t: float(np.sum(collapsed(r.modes(s, t), r.n_modes))),
+    "seeds_all_modes": lambda r, s, t: float(np.sum(r.modes(s, t) >= r.n_modes)),
+    "median_modes": lambda r, s, t: float(np.median(r.modes(s, t))),
+    "min_modes": lambda r, s, t: float(np.min(r.modes(s, t))),
+    "max_modes": lambda r, s, t: float(np.max(r.modes(s, t))),
+    "median_hq": lambda r, s, t: float(np.median(r.hq(s, t))),
+    # How sharp the collapsed seeds are: a collapse onto a few modes is sharp (most samples on
+    # them); a G whose samples have not reached the data yet captures few modes with ~0 here.
+    "collapsed_max_hq": lambda r, s, t: _collapsed_max_hq(r, s, t),
+}
+
+
+def _collapsed_max_hq(replay: SeedsReplay, setting: int, frame: int) -> float:
+    low = collapsed(replay.modes(setting, frame), replay.n_modes)
+    return float(np.max(replay.hq(setting, frame)[low])) if low.any() else float("nan")
+
+
+def aggregate(replay: SeedsReplay, metric: str, setting: int, frame: int) -> float:
+    """A per-seed aggregate of setting `setting` at frame `frame`; KeyError naming the known."""
+    if metric not in AGGREGATES:
+        raise KeyError(f"no many-seeds metric {metric!r}; known: {', '.join(AGGREGATES)}")
+    if setting >= len(replay.labels):
+        raise KeyError("the step has no compare setting")
+    return AGGREGATES[metric](replay, setting, frame)
+
+
+def summary(replay: SeedsReplay) -> str:
+    """One line under the grids, read off the recording: how each setting's seeds ended."""
+    n, k = len(replay.seeds), replay.n_modes
+    parts = []
+    for s, label in enumerate(replay.labels):
+        modes = replay.modes(s)
+        low = int(np.sum(collapsed(modes, k)))
+        full = int(np.sum(modes >= k))
+        parts.append(
+            f"{label}: {low} of {n} seeds end with fewer than {k // 2} of {k} modes, "
+            f"{full} of {n} with all {k} (median {np.median(modes):g})"
+        )
+    return "; ".join(parts) + "."
+
+
+def record_seeds(step: Step, progress=None) -> dict[str, np.ndarray]:
+    """Train every seed of every setting of the step and return the recording's arrays."""
+    from gan_viz.toy import ToyGAN
+
+    settings = step.run.settings
+    seeds = step.run.seed_list
+    fakes, modes, hqs = [], [], []
+    first = None
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread: the same sums in the same order, every time
+    try:
+        for spec in settings:
+            row_fake, row_modes, row_hq = [], [], []
+            for seed in seeds:
+                cfg = spec.with_seed(seed).config().replace(cadence={"show_samples": SHOWN_SAMPLES})
+                game = ToyGAN(cfg)  # records frame 0
+                game.train(spec.iterations)
+                if game.diverged:
+                    raise RuntimeError(f"{spec.preset} seed {seed}: the run {game.diverged}")
+                last = game.history.snapshots()[-1]
+                columns = game.history.columns()
+                first = first or game.history.snapshots()[0]
+                row_fake.append(last.fake)
+                row_modes.append(np.asarray(columns["modes"], np.float32))
+                row_hq.append(np.asarray(columns["hq"], np.float32))
+                if progress:
+                    progress(len(row_fake), len(seeds))
+            fakes.append(np.stack(row_fake))
+            modes.append(np.stack(row_modes))
+            hqs.append(np.stack(row_hq))
+    finally:
+        torch.set_num_threads(threads)
+    iteration = np.asarray(game.history.columns()["step"], np.int64)
+    labels = [spec.label or spec.preset for spec in settings]
+    return {
+        "iteration": iteration,
+        "seeds": np.asarray(seeds, np.int64),
+        "labels": np.array(json.dumps(labels)),
+        "real": first.real.astype(H16),
+        "mode_centres": first.mode_centres.astype(np.float32),
+        "fake": np.stack(fakes).astype(H16),  # (settings, seeds, samples, 2)
+        "modes": np.stack(modes),  # (settings, seeds, frames)
+        "hq": np.stack(hqs),
+    }
+
+
+def read_seeds(path: Path, expected_hash: str, step: Step) -> SeedsReplay:
+    """The many-seeds recording at `path`, checked against the step's hash and shape;
+    RecordingProblem with one line if it is missing, too big, damaged or for other settings."""
+
+    if not path.exists():
+        raise RecordingProblem(f"no recording {path.name}: run `gan-viz lessons record`")
+    size = path.stat().st_size
+    if size > MAX_RECORDING_BYTES:
+        raise RecordingProblem(f"{path.name} is {size:,} bytes; at most {MAX_RECORDING_BYTES:,}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        meta = json.loads(str(arrays.pop("meta")))
+        labels = json.loads(str(arrays.pop("labels")))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
+        raise RecordingProblem(f"{path.name} is damaged ({type(err).__name__})") from None
+    if meta.get("config_hash") != expected_hash:
+        raise RecordingProblem(
+            f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
+        )
+    shape = (len(step.run.settings), len(step.run.seed_list))
+    frames = len(arrays.get("iteration", ()))
+    if (
+        len(labels) != shape[0]
+        or arrays.get("fake", np.zeros(0)).shape[:2] != shape
+        or arrays.get("modes", np.zeros(0)).shape != (*shape, frames)
+        or arrays.get("hq", np.zeros(0)).shape != (*shape, frames)
+        or "real" not in arrays
+        or "mode_centres" not in arrays
+    ):
+        raise RecordingProblem(f"{path.name} is damaged (its seeds do not line up)")
+    return SeedsReplay(arrays, labels)

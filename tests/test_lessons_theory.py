@@ -21,7 +21,7 @@ from gan_viz.lessons.recording import (
 )
 from gan_viz.lessons.theory_runs import DiracRun
 from gan_viz.theory.dirac import DiracConfig, DiracGame
-from gan_viz.ui.lessons.theory_views import dirac_figure, fgan_figure, point_range, with_circle
+from gan_viz.ui.lessons.theory_views import circle, dirac_figure, fgan_figure, point_range
 
 DIRAC = """
 id = "tiny"
@@ -207,9 +207,8 @@ def test_a_teaser_has_only_the_first_frames_and_a_guess_is_drawn_as_a_circle(rep
     # Before the reveal nothing measures the answer: the titles give the iteration only.
     titles = [f["layout"]["title"]["text"] for f in teaser["frames"]]
     assert titles == ["iteration 0", "iteration 10"]
-    text = with_circle(plotly.io.to_json(teaser, validate=False), 1.5)
-    (circle,) = json.loads(text)["layout"]["shapes"]
-    assert circle["type"] == "circle" and (circle["x0"], circle["x1"]) == (-1.5, 1.5)
+    mark = circle(1.5)
+    assert mark["type"] == "circle" and (mark["x0"], mark["x1"]) == (-1.5, 1.5)
     assert point_range(replay) == (0.0, round(3.0 * math.sqrt(2), 1))
 
 

@@ -9,6 +9,8 @@ end and explains every answer. The URL is the place: `?lesson=minimax&step=3`.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from gan_viz.lessons.format import THEORY_MODES, Lesson, Step, lessons
@@ -101,6 +103,8 @@ def render() -> None:
     on_picture = step.run.mode in ("game", "d_only") and not step.run.seeds
     if replay is not None and not slot["revealed"] and on_picture:
         _picture_answer(lesson, index, step, replay, slot)
+    elif replay is not None and not slot["revealed"] and step.run.mode == "dirac":
+        _distance_answer(lesson, index, step, replay, slot)
     _question(step, slot, replay, f"{lesson.id}-{index}")
     if isinstance(replay, SeedsReplay):  # each panel links to its own run
         seeds_view.show(lesson, index, step, replay, slot, projector.on())
@@ -162,6 +166,25 @@ def _picture_answer(lesson: Lesson, index: int, step: Step, replay: Replay, slot
         slot["answer"] = st.session_state[widget] = picked
 
 
+def _distance_answer(lesson: Lesson, index: int, step: Step, replay: Replay, slot: dict) -> None:
+    """A click on the Dirac-GAN's plane answers a distance question: the clicked point's
+    distance from the equilibrium (0, 0), to the slider's steps."""
+    if step.question is None or step.question.kind != "point":
+        return
+    frames = min(step.teaser_frames, replay.n_frames)
+    clicked = st.session_state.get(theory_views.chart_key(lesson.id, index, frames))
+    if not isinstance(clicked, dict) or clicked.get("seq") == slot.get("seq"):
+        return
+    x, y = clicked.get("x"), clicked.get("y")
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in (x, y)):
+        return
+    slot["seq"] = clicked.get("seq")
+    lo, hi = theory_views.point_range(replay)
+    distance = min(max(math.hypot(x, y), lo), hi)
+    widget = f"answer-{lesson.id}-{index}"
+    slot["answer"] = st.session_state[widget] = round(round(distance / 0.05) * 0.05, 2)
+
+
 def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
     q = step.question
     if q is None:
@@ -201,7 +224,7 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             start = min(max(float(slot["answer"]), start), float(round(hi, 1)))
         st.session_state.setdefault(f"answer-{key}", start)
         value = st.slider(
-            "Your distance from (0, 0)"
+            "Your distance from (0, 0): drag it, or click the picture where the iterates will be"
             if theory
             else "Your marker (x): drag it, or click the picture where you predict it",
             min_value=float(round(lo, 1)),

@@ -8,9 +8,10 @@ Companion figures (the curves, the occupancy strip) are drawn under it in the sa
 cursor at the replay's iteration, so a lesson page never loads a second plotly.js.
 
 With `pick` set, a click on the picture is the component's value: {"x": x} for a marker on the
-x axis, {"modes": [k, ...]} for the ring's modes picked so far (the click toggles the mode
-nearest it); each carries a `seq` so two clicks at one place read as two. With `report_frame`,
-pausing or scrubbing sends {"frame": i}: where the student stopped the replay.
+x axis, {"x": x, "y": y} for a point of the plane, {"modes": [k, ...]} for the ring's modes
+picked so far (the click toggles the mode nearest it); each carries a `seq` so two clicks at
+one place read as two. With `report_frame`, pausing or scrubbing sends {"frame": i}: where the
+student stopped the replay.
 
 The frame on screen is written to the chart element's `data-frame` attribute (and the count of
 frames drawn to `data-drawn`), so a browser test can see that the replay moves.

@@ -13,7 +13,6 @@ no bound, no eigenvalues); after it, the whole run.
 
 from __future__ import annotations
 
-import json
 import threading
 
 import numpy as np
@@ -141,23 +140,23 @@ def _animation(
     return text
 
 
-def with_circle(text: str, radius: float) -> str:
+def circle(radius: float) -> dict:
     """The student's predicted distance drawn as a circle round the equilibrium."""
-    figure = json.loads(text)
-    shapes = figure["layout"].setdefault("shapes", [])
-    shapes.append(
-        dict(
-            type="circle",
-            xref="x",
-            yref="y",
-            x0=-radius,
-            x1=radius,
-            y0=-radius,
-            y1=radius,
-            line=dict(color=palette.EXTRA[0], width=3, dash="dash"),  # the student's mark
-        )
+    return dict(
+        type="circle",
+        xref="x",
+        yref="y",
+        x0=-radius,
+        x1=radius,
+        y0=-radius,
+        y1=radius,
+        line=dict(color=palette.EXTRA[0], width=3, dash="dash"),  # the student's mark
     )
-    return json.dumps(figure)
+
+
+def chart_key(lesson_id: str, index: int, frames: int) -> str:
+    """The replay component's key: a click on the picture is read by it (page.py)."""
+    return f"replay-{lesson_id}-{index}-{frames}"
 
 
 def point_range(replay: Replay) -> tuple[float, float]:
@@ -176,10 +175,18 @@ def show(lesson: Lesson, index: int, step: Step, replay: Replay, slot: dict, pro
     if "data" in step.views:
         text = _animation(lesson.id, index, replay, frames, projector, revealed)
         q = step.question
-        if revealed and q is not None and q.kind == "point" and slot["answer"] is not None:
-            text = with_circle(text, float(slot["answer"]))
+        point = q is not None and q.kind == "point" and replay.kind == "dirac"
+        answered = point and slot["answer"] is not None
         height = DATA_HEIGHT + (120 if projector else 0)
-        replay_chart(text, height, key=f"replay-{lesson.id}-{index}-{frames}", loop=not revealed)
+        replay_chart(
+            text,
+            height,
+            key=chart_key(lesson.id, index, frames),
+            loop=not revealed,
+            shapes=[circle(float(slot["answer"]))] if answered else None,
+            # a distance question is answered by clicking where the iterates will be
+            pick={"kind": "xy"} if point and not revealed else None,
+        )
     if not revealed:
         return  # the distance, even the start's, and the eigenvalues tell which way it goes
     if "curves" in step.views and replay.kind == "fgan":

@@ -183,7 +183,7 @@ def test_a_marker_placed_on_the_picture_is_drawn_over_the_outcome(server, browse
 def test_modes_picked_on_the_picture_are_circled_on_the_reveal(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(server.url + "lessons?lesson=collapse&step=1")
-    page.get_by_text("Step 1 of 5").wait_for(timeout=60_000)
+    page.get_by_text("Step 1 of 6").wait_for(timeout=60_000)
     click_on_picture(page, 2.0, 0.0)  # mode 1
     page.get_by_text("1 (2.0, 0.0)").first.wait_for(timeout=30_000)  # the multiselect follows
     click_on_picture(page, 0.0, 2.0)  # mode 3

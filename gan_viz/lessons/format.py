@@ -57,6 +57,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,29 @@ H16 = np.float16
 
 class RecordingProblem(Exception):
     """Why a step has no usable recording: one line for the page's notice."""
+
+
+def open_recording(path: Path, expected_hash: str, json_keys: tuple[str, ...] = ()):
+    """A step's .npz read whole once its size is checked, with `meta` and the `json_keys`
+    entries parsed: (arrays, meta, {key: value}). RecordingProblem with one line if it is
+    missing, too big, damaged or recorded for other settings."""
+    if not path.exists():
+        raise RecordingProblem(f"no recording {path.name}: run `gan-viz lessons record`")
+    size = path.stat().st_size
+    if size > MAX_RECORDING_BYTES:
+        raise RecordingProblem(f"{path.name} is {size:,} bytes; at most {MAX_RECORDING_BYTES:,}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        meta = json.loads(str(arrays.pop("meta")))
+        parsed = {k: json.loads(str(arrays.pop(k))) for k in json_keys}
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
+        raise RecordingProblem(f"{path.name} is damaged ({type(err).__name__})") from None
+    if meta.get("config_hash") != expected_hash:
+        raise RecordingProblem(
+            f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
+        )
+    return arrays, meta, parsed
 
 
 @dataclass(frozen=True)

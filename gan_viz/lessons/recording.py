@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +30,12 @@ import torch
 from gan_viz.lessons.format import (
     H16,
     LESSON_DIR,
-    MAX_RECORDING_BYTES,
     SHOWN_SAMPLES,
     THEORY_MODES,
     Lesson,
     RecordingProblem,
     Step,
+    open_recording,
 )
 from gan_viz.snapshot import Snapshot
 
@@ -202,23 +201,11 @@ class Replay:
 def read_recording(path: Path, expected_hash: str) -> Replay:
     """The recording at `path`, checked against the step's config hash; RecordingProblem with
     one line if it is missing, too big, damaged or recorded for other settings."""
-    if not path.exists():
-        raise RecordingProblem(f"no recording {path.name}: run `gan-viz lessons record`")
-    size = path.stat().st_size
-    if size > MAX_RECORDING_BYTES:
-        raise RecordingProblem(f"{path.name} is {size:,} bytes; at most {MAX_RECORDING_BYTES:,}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        meta = json.loads(str(arrays.pop("meta")))
-        names = json.loads(str(arrays.pop("metric_names")))
-        table = arrays.pop("metrics")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
-        raise RecordingProblem(f"{path.name} is damaged ({type(err).__name__})") from None
-    if meta.get("config_hash") != expected_hash:
-        raise RecordingProblem(
-            f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
-        )
+    arrays, meta, parsed = open_recording(path, expected_hash, ("metric_names",))
+    names = parsed["metric_names"]
+    table = arrays.pop("metrics", None)
+    if table is None:
+        raise RecordingProblem(f"{path.name} is damaged (KeyError)")
     n = len(arrays.get("iteration", ()))
     kind = meta.get("kind", "game")
     if kind in THEORY_MODES:

@@ -19,14 +19,19 @@ seed, as record_step's; recording twice gives the same arrays.
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from gan_viz.lessons.format import H16, MAX_RECORDING_BYTES, SHOWN_SAMPLES, RecordingProblem, Step
+from gan_viz.lessons.format import (
+    H16,
+    SHOWN_SAMPLES,
+    RecordingProblem,
+    Step,
+    open_recording,
+)
 
 # A seed whose G makes fewer than half of the target's modes at the end has collapsed.
 COLLAPSED_SHARE = 0.5
@@ -161,22 +166,8 @@ def read_seeds(path: Path, expected_hash: str, step: Step) -> SeedsReplay:
     """The many-seeds recording at `path`, checked against the step's hash and shape;
     RecordingProblem with one line if it is missing, too big, damaged or for other settings."""
 
-    if not path.exists():
-        raise RecordingProblem(f"no recording {path.name}: run `gan-viz lessons record`")
-    size = path.stat().st_size
-    if size > MAX_RECORDING_BYTES:
-        raise RecordingProblem(f"{path.name} is {size:,} bytes; at most {MAX_RECORDING_BYTES:,}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        meta = json.loads(str(arrays.pop("meta")))
-        labels = json.loads(str(arrays.pop("labels")))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
-        raise RecordingProblem(f"{path.name} is damaged ({type(err).__name__})") from None
-    if meta.get("config_hash") != expected_hash:
-        raise RecordingProblem(
-            f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
-        )
+    arrays, meta, parsed = open_recording(path, expected_hash, ("labels",))
+    labels = parsed["labels"]
     shape = (len(step.run.settings), len(step.run.seed_list))
     frames = len(arrays.get("iteration", ()))
     if (

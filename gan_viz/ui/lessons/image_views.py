@@ -14,7 +14,6 @@ its own play/pause and scrubber; only cartesian traces (heatmap, bar).
 from __future__ import annotations
 
 import copy
-import threading
 
 import numpy as np
 import plotly.io
@@ -33,6 +32,7 @@ from gan_viz.plots.images import (
     image_metric_curves,
 )
 from gan_viz.ui.lessons.replay_chart import replay_chart
+from gan_viz.ui.lessons.replay_view import cached
 
 DIGITS_HEIGHT = 460
 # 4 frames a second, not the toy replays' 15: each frame redraws the grid as a new heat-map
@@ -116,24 +116,11 @@ def _ref_right(item: dict) -> dict:
     return item
 
 
-# Built replays (JSON), by (lesson, step, frames, projector), shared by every session as the
-# recordings are; a megabyte or so each, 32 at most.
-_BUILT: dict[tuple, str] = {}
-_BUILT_LOCK = threading.Lock()
-MAX_BUILT = 32
-
-
 def _animation(lesson_id: str, index: int, replay: Replay, frames: int, projector: bool) -> str:
-    key = (lesson_id, index, frames, projector)
-    with _BUILT_LOCK:
-        text = _BUILT.get(key)
-    if text is None:
-        text = plotly.io.to_json(digits_figure(replay, frames, projector), validate=False)
-        with _BUILT_LOCK:
-            if len(_BUILT) >= MAX_BUILT:
-                _BUILT.pop(next(iter(_BUILT)))
-            _BUILT[key] = text
-    return text
+    return cached(
+        ("digits", lesson_id, index, frames, projector),
+        lambda: plotly.io.to_json(digits_figure(replay, frames, projector), validate=False),
+    )
 
 
 def show(

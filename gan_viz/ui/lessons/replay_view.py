@@ -118,7 +118,9 @@ def _companions(replay: Replay, views: tuple[str, ...], frames: int, projector: 
     return out
 
 
-def _cached(key: tuple, make):
+def cached(key: tuple, make):
+    """The built figure (JSON) under `key`, made by `make()` the first time: shared by every
+    session and every lesson view (keys start with the view's name), 64 at most."""
     with _BUILT_LOCK:
         value = _BUILT.get(key)
     if value is None:
@@ -132,7 +134,7 @@ def _cached(key: tuple, make):
 
 def _animation(lesson_id: str, index: int, replay: Replay, frames: int, projector: bool, mode: str):
     key = ("data", lesson_id, index, frames, projector)
-    return _cached(key, lambda: _build(replay, frames, projector, mode))
+    return cached(key, lambda: _build(replay, frames, projector, mode))
 
 
 def _marker(x: float) -> dict:
@@ -238,7 +240,7 @@ def show(
     if not revealed:
         st.caption("The start of the run, on a loop: answer to see how it ends.")
     key = (lesson.id, index, frames, projector)
-    companions = _cached(
+    companions = cached(
         ("companions", *key), lambda: _companions(replay, step.views, frames, projector)
     )
     if "data" not in step.views:

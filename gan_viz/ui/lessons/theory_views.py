@@ -13,8 +13,6 @@ no bound, no eigenvalues); after it, the whole run.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import plotly.io
 import streamlit as st
@@ -25,6 +23,7 @@ from gan_viz.plots import palette
 from gan_viz.plots.theory.dirac import dirac_distance, dirac_field, eigenvalue_plane
 from gan_viz.plots.theory.fgan import fgan_bound, fgan_critic
 from gan_viz.ui.lessons.replay_chart import replay_chart
+from gan_viz.ui.lessons.replay_view import cached
 
 DATA_HEIGHT = 480
 MAX_PATH_POINTS = 300  # per frame's trajectory: ~75 a turn is smooth; more only weighs
@@ -116,28 +115,16 @@ def fgan_figure(replay: Replay, frames: int, projector: bool = False, bound: boo
     return figure
 
 
-# Built animations (JSON) by (lesson, step, frames, projector), shared by every session as the
-# recordings are: the streamlines take a quarter of a second to trace.
-_BUILT: dict[tuple, str] = {}
-_BUILT_LOCK = threading.Lock()
-MAX_BUILT = 64
-
-
 def _animation(
     lesson_id: str, index: int, replay: Replay, frames: int, projector: bool, revealed: bool
 ) -> str:
-    key = (lesson_id, index, frames, projector, revealed)
-    with _BUILT_LOCK:
-        text = _BUILT.get(key)
-    if text is None:
-        build = fgan_figure if replay.kind == "fgan" else dirac_figure
-        figure = build(replay, frames, projector, revealed)
-        text = plotly.io.to_json(figure, validate=False)
-        with _BUILT_LOCK:
-            if len(_BUILT) >= MAX_BUILT:
-                _BUILT.pop(next(iter(_BUILT)))
-            _BUILT[key] = text
-    return text
+    """The animation as JSON, built once (the streamlines take a quarter of a second)."""
+
+    def build() -> str:
+        make = fgan_figure if replay.kind == "fgan" else dirac_figure
+        return plotly.io.to_json(make(replay, frames, projector, revealed), validate=False)
+
+    return cached(("theory", lesson_id, index, frames, projector, revealed), build)
 
 
 def circle(radius: float) -> dict:

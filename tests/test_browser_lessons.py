@@ -274,8 +274,9 @@ def test_a_distance_is_answered_by_clicking_the_dirac_plane(server, browser):
     )
     button(page, "Reveal").click()
     page.get_by_text("Your distance: 2.00").wait_for(timeout=30_000)
-    # the whole run plays, the guess still drawn over it
-    wait_until(lambda: int(replay_frame(page) or 0) > 5, 30, "the full replay", page)
+    # the whole run plays (in the newest replay: the teaser's may linger), the guess over it
+    newest = "() => Number(document.getElementById('chart').dataset.frame || 0)"
+    wait_until(lambda: replay_iframe(page).evaluate(newest) > 5, 60, "the full replay", page)
     assert any(t == "circle" for t, _, _ in replay_iframe(page).evaluate(SHAPES))
     shot(page, "lessons-distance-revealed")
     page.close()

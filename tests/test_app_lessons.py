@@ -164,3 +164,35 @@ def test_a_many_seeds_step_reveals_both_grids_a_summary_and_a_link_per_seed():
     last = seeds[-1]
     assert last.page == "playground" and f"seed={step.run.seed_list[-1]}" in last.query_string
     assert f"preset={step.run.compare.preset}" in last.query_string
+
+
+def test_a_table_step_hides_its_numbers_until_the_reveal_then_reads_its_recording():
+    from gan_viz.lessons.recording import load_replay
+    from gan_viz.lessons.seeds import aggregate
+
+    collapse = lessons()["collapse"]
+    index = next(i for i, s in enumerate(collapse.steps) if "table" in s.views)
+    step = collapse.steps[index]
+    at = open_page(lesson="collapse", step=str(index + 1))
+    (hidden,) = at.table
+    assert list(hidden.value["configuration"]) == step.run.labels
+    assert set(hidden.value["modes captured"]) == {"?"}  # the numbers are the answer
+    right = next(a for a in step.question.answers if a.correct)
+    at.radio[0].set_value(right.text).run()
+    button(at, "Reveal").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = at.table
+    rows = table.value.to_dict("records")
+    assert [r["configuration"] for r in rows] == step.run.labels
+    replay = load_replay(collapse, index)
+    for row, label in zip(rows, step.run.labels):
+        mean = aggregate(replay, "mean_modes", label if row is not rows[0] else "run", -1)
+        n = replay.modes_of(step.run.labels.index(label))
+        cell = row["modes captured"]
+        assert cell.startswith(f"{mean:.1f} ± ") and cell.endswith(f"/ {n}")
+        assert row["seeds"] == str(step.run.seeds)
+    shown = " ".join(m.value for m in at.markdown)
+    assert step.reveal in shown and f":green[Right]: **{right.text}** (your answer)" in shown
+    seeds = [p.proto for p in at.get("page_link") if p.proto.label.startswith("seed ")]
+    assert len(seeds) == len(step.run.settings) * step.run.seeds
+    assert f"preset={step.run.rows[-1].preset}" in seeds[-1].query_string

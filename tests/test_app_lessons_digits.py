@@ -17,7 +17,23 @@ def test_every_digits_step_opens_from_its_link_and_asks_first(number):
     assert at.subheader[0].value == f"Step {number} of {len(DIGITS.steps)}: {step.title}"
     assert not at.warning  # its recording loads and matches its settings
     assert step.reveal not in " ".join(m.value for m in at.markdown)
-    assert button(at, "Reveal").disabled
+    # a choice waits for an answer; a height on the bars has its slider's from the start
+    assert button(at, "Reveal").disabled == (step.question.kind == "choice")
+
+
+def test_the_tallest_bar_guessed_is_judged_against_the_runs_end():
+    number = next(i for i, s in enumerate(DIGITS.steps, 1) if s.question.kind == "point")
+    step = DIGITS.steps[number - 1]
+    at = open_page(lesson="digits", step=str(number))
+    (slider,) = at.slider
+    assert (slider.min, slider.max) == (0.0, 1.0)
+    slider.set_value(0.9).run()
+    button(at, "Reveal").click().run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert step.reveal in shown
+    assert "Your tallest bar: 90% of G's digits. At the end the tallest bar holds 18%" in shown
+    assert "further than 10% of it" in shown
 
 
 def test_the_collapse_step_reveals_its_answers_and_the_histogram_over_time():

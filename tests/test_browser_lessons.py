@@ -121,9 +121,11 @@ def test_bad_link_says_what_was_ignored_and_opens_step_1(server, browser):
     page.close()
 
 
+# An axis's l2p counts pixels from the axis's own start, _offset from the figure's edge (not
+# the margin: a constrained axis, like the ring's equal-aspect x, starts inside it).
 PIXEL = """([x, y]) => { const c = document.getElementById('chart'), fl = c._fullLayout;
-  const s = fl._size, b = c.getBoundingClientRect();
-  return [b.left + s.l + fl.xaxis.l2p(x), b.top + s.t + fl.yaxis.l2p(y)]; }"""
+  const b = c.getBoundingClientRect(), xa = fl.xaxis, ya = fl.yaxis;
+  return [b.left + xa._offset + xa.l2p(x), b.top + ya._offset + ya.l2p(y)]; }"""
 SHAPES = """() => { const c = document.getElementById('chart');
   return c && c.layout ? (c.layout.shapes || []).map((s) => [s.type, s.x0, s.x1]) : []; }"""
 
@@ -183,7 +185,7 @@ def test_a_marker_placed_on_the_picture_is_drawn_over_the_outcome(server, browse
 def test_modes_picked_on_the_picture_are_circled_on_the_reveal(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     page.goto(server.url + "lessons?lesson=collapse&step=1")
-    page.get_by_text("Step 1 of 6").wait_for(timeout=60_000)
+    page.get_by_text("Step 1 of 7").wait_for(timeout=60_000)
     click_on_picture(page, 2.0, 0.0)  # mode 1
     page.get_by_text("1 (2.0, 0.0)").first.wait_for(timeout=30_000)  # the multiselect follows
     click_on_picture(page, 0.0, 2.0)  # mode 3

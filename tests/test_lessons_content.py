@@ -10,6 +10,7 @@ import pytest
 from gan_viz.lessons.claims import check, metric_value
 from gan_viz.lessons.format import lessons
 from gan_viz.lessons.recording import RECORDING_DIR, load_replay
+from gan_viz.targets import make_target
 from gan_viz.theory.dirac import DiracGame
 
 LESSONS = lessons()
@@ -24,7 +25,6 @@ GAME_STEPS = [s for s in STEPS if MODES[s] in ("game", "d_only") and s not in MA
 DIRAC_STEPS = [s for s in STEPS if MODES[s] == "dirac"]
 FGAN_STEPS = [s for s in STEPS if MODES[s] == "fgan"]
 IMAGE_STEPS = [s for s in STEPS if MODES[s] == "image"]
-TOY_STEPS = [s for s in STEPS if MODES[s] != "image"]
 CLAIMS = [(lid, i, j) for lid, i in STEPS for j in range(len(LESSONS[lid].steps[i].claims))]
 MAX_TOTAL_BYTES = 15 * 1024 * 1024  # the whole shipped set (issue 18)
 
@@ -125,8 +125,10 @@ def test_many_seeds_recording_holds_every_seed_of_every_setting(lesson_id, index
     fake = replay.arrays["fake"]
     assert fake.shape[:2] == (len(step.run.settings), step.run.seeds)
     assert np.all(np.isfinite(fake))
-    modes = replay.arrays["modes"]
-    assert np.all((modes >= 0) & (modes <= replay.n_modes) & (modes == np.round(modes)))
+    for s, spec in enumerate(step.run.settings):  # each setting against its own target's modes
+        modes = replay.modes(s, slice(None))
+        assert replay.modes_of(s) == len(make_target(spec.config().target).modes.centres)
+        assert np.all((modes >= 0) & (modes <= replay.modes_of(s)) & (modes == np.round(modes)))
 
 
 @pytest.mark.parametrize("lesson_id,index,j", CLAIMS)
@@ -149,15 +151,14 @@ MODES_QUESTIONS = [
 ]
 
 
-def test_every_toy_lesson_asks_at_least_one_question_on_the_picture():
-    # an image lesson's questions are choices: its pictures are digits, not axes to mark
-    assert {lid for lid, _ in POINT_QUESTIONS + MODES_QUESTIONS} == {lid for lid, _ in TOY_STEPS}
+def test_every_lesson_asks_at_least_one_question_on_the_picture():
+    assert {lid for lid, _ in POINT_QUESTIONS + MODES_QUESTIONS} == set(LESSONS)
 
 
 def test_every_image_step_asks_first_and_makes_a_claim():
     for lid, i in IMAGE_STEPS:
         step = LESSONS[lid].steps[i]
-        assert step.question is not None and step.question.kind == "choice"
+        assert step.question is not None and step.question.kind in ("choice", "point")
         assert step.claims and step.source
 
 

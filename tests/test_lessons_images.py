@@ -13,9 +13,11 @@ from gan_viz.lessons.claims import check, metric_value
 from gan_viz.lessons.format import (
     IMAGE_EVAL_SAMPLES,
     IMAGE_GRID,
+    lessons,
     parse_lesson,
 )
-from gan_viz.lessons.recording import read_recording, record_step, save_recording
+from gan_viz.lessons.recording import load_replay, read_recording, record_step, save_recording
+from gan_viz.ui.lessons import image_views
 from gan_viz.ui.lessons.image_views import digits_figure, frame_title
 
 TINY = """
@@ -88,7 +90,8 @@ def test_an_image_step_parses_into_a_cpu_float32_image_config_evaluated_once_a_f
         ("optim = { batch = 8 }", "optim = { lr_g = -1.0 }", "run"),
         ('"digits", "classes"', '"digits", "occupancy"', "views"),
         ('"digits", "classes"', '"data"', "views"),
-        ('kind = "choice"', 'kind = "point"\ntarget = "g_mean"\ntolerance = 0.5', "kind"),
+        ('kind = "choice"', 'kind = "modes"', "kind"),
+        ('kind = "choice"', 'kind = "point"\ntarget = "g_mean"\ntolerance = 0.5', "target"),
         ("frames = 2", "frames = 3", "frames"),
     ],
 )
@@ -97,6 +100,37 @@ def test_a_bad_image_step_is_refused_in_one_line_naming_the_field(old, new, fiel
         parse_lesson(tiny(**{old: new}), "tiny.toml")
     message = str(err.value)
     assert "\n" not in message and field in message and "tiny.toml" in message
+
+
+POINT = 'kind = "point"\nprompt = "How tall?"\ntarget = "max_class_share"\ntolerance = 0.1\n'
+CHOICE = TINY[TINY.index('kind = "choice"') : TINY.index("[[steps.claims]]")]
+
+
+def test_a_point_question_is_asked_on_the_histograms_tallest_bar_only():
+    q = parse_lesson(tiny(**{CHOICE: POINT})).steps[0].question
+    assert (q.kind, q.target, q.tolerance) == ("point", "max_class_share", 0.1)
+    with pytest.raises(ConfigError, match="target"):
+        parse_lesson(tiny(**{CHOICE: POINT.replace("max_class_share", "fd")}), "tiny.toml")
+    with pytest.raises(ConfigError, match="views"):  # the bars are clicked in the digits view
+        parse_lesson(tiny(**{CHOICE: POINT, '"digits", "classes"': '"classes"'}), "tiny.toml")
+
+
+def test_a_height_clicked_on_the_bars_is_a_share_and_is_drawn_across_them():
+    lesson = lessons()["digits"]
+    index = next(i for i, s in enumerate(lesson.steps) if s.question.kind == "point")
+    replay = load_replay(lesson, index)
+    n = image_views.digits_shown(replay)
+    assert n == int(replay.arrays["class_counts"][-1].sum()) == 500
+    assert image_views.share_of(replay, 0.234 * n) == 0.23
+    assert image_views.share_of(replay, -40) == 0.0 and image_views.share_of(replay, 3 * n) == 1.0
+    (line,) = image_views.marks(replay, "point", 0.25)
+    assert (line["xref"], line["yref"], line["y0"], line["y1"]) == ("x2 domain", "y2", 125, 125)
+    assert image_views.marks(replay, "point", None) == image_views.marks(replay, "choice", 1) == []
+    assert image_views.picker("point") == {"kind": "y", "xaxis": "x2", "yaxis": "y2"}
+    assert image_views.picker("choice") is None
+    # every share can be clicked: the teaser's bar axis reaches past all of G's digits
+    teaser = digits_figure(replay, lesson.steps[index].teaser_frames)
+    assert teaser["layout"]["yaxis2"]["range"][1] >= n
 
 
 def test_a_toy_step_cannot_show_image_views():

@@ -132,7 +132,7 @@ def test_recording_every_seed_is_deterministic_reads_back_and_answers_claims(tmp
     a, b = record_step(step), record_step(step)
     assert a.keys() == b.keys()
     for name in a:
-        assert np.array_equal(a[name], b[name]), name
+        assert np.array_equal(a[name], b[name], equal_nan=a[name].dtype.kind == "f"), name
     assert a["fake"].shape == (2, 2, 400, 2) and a["fake"].dtype == np.float16
     assert a["modes"].shape == (2, 2, 4) and list(a["iteration"]) == [0, 4, 8, 12]
     assert list(a["seeds"]) == [5, 6] and json.loads(str(a["labels"])) == ["Collapse", "PacGAN"]
@@ -146,6 +146,78 @@ def test_recording_every_seed_is_deterministic_reads_back_and_answers_claims(tmp
     with pytest.raises(RecordingProblem, match="other settings"):
         load_replay(other, 0, tmp_path)
     path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(RecordingProblem, match="damaged"):
+        load_replay(lesson, 0, tmp_path)
+
+
+ROWS = """
+[[steps.run.rows]]
+preset = "grid-pacgan"
+label = "PacGAN (grid)"
+
+[steps.run.rows.overrides]
+cadence = { eval_samples = 500, grid = 32 }
+"""
+
+
+def table_lesson(**changes) -> str:
+    """The many-seeds step as a table: its run, its compare and one row on the 25-mode grid."""
+    text = seeds_lesson(**{'views = ["seeds"]': 'views = ["table"]', COMPARE: COMPARE + ROWS})
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_table_step_adds_rows_over_the_same_seeds_named_by_their_labels():
+    run = parse_lesson(table_lesson()).steps[0].run
+    assert run.labels == ["Collapse", "PacGAN", "PacGAN (grid)"]
+    (row,) = run.rows
+    assert (row.seeds, row.iterations, row.frames) == (2, 12, 3)
+    assert row.config().target.name == "grid25" and row.config().nets.pack == 2
+    assert run.with_seed(5).rows == ()
+    other = parse_lesson(table_lesson(**{'preset = "grid-pacgan"': 'preset = "grid-collapse"'}))
+    assert other.steps[0].run.config_hash() != run.config_hash()  # a row is in the hash
+    on_row = table_lesson(**{'of = "compare"': 'of = "PacGAN (grid)"'})
+    assert parse_lesson(on_row).steps[0].claims[0].of == "PacGAN (grid)"
+
+
+@pytest.mark.parametrize(
+    "old,new,field",
+    [
+        ('of = "compare"', 'of = "PacGAN (ring)"', "of"),  # no row of that name
+        ('label = "PacGAN (grid)"', 'label = "PacGAN"', "label"),  # two rows of one name
+        ('label = "PacGAN (grid)"', 'label = "run"', "label"),
+        ('views = ["table"]', 'views = ["seeds"]', "views"),  # rows draw as a table only
+        ("seeds = 2\n", "", "run.compare"),
+    ],
+)
+def test_a_malformed_table_step_is_refused_in_one_line_naming_the_field(old, new, field):
+    with pytest.raises(ConfigError) as err:
+        parse_lesson(table_lesson(**{old: new}), "table.toml")
+    message = str(err.value)
+    assert "\n" not in message and field in message and "table.toml" in message
+
+
+@pytest.mark.slow
+def test_a_table_recording_keeps_each_rows_target_and_the_tables_metrics(tmp_path):
+    lesson = parse_lesson(table_lesson(**{'of = "compare"': 'of = "PacGAN (grid)"'}))
+    step = lesson.steps[0]
+    arrays = record_step(step)
+    assert list(arrays["n_modes"]) == [8, 8, 25]  # the grid's row, on its own target
+    for name in ("modes", "hq", "mode_kl", "js"):
+        assert arrays[name].shape == (3, 2, 4), name
+    save_recording(lesson, 0, arrays, tmp_path)
+    replay = load_replay(lesson, 0, tmp_path)
+    ok, value = check(replay, step.claims[0])  # max_modes of the grid row
+    assert ok and value == np.max(arrays["modes"][2, :, -1])
+    assert aggregate(replay, "mean_js", "PacGAN (grid)", -1) == pytest.approx(
+        np.mean(arrays["js"][2, :, -1])
+    )
+    assert replay.modes_of(2) == 25 and replay.modes_of(0) == 8
+    # a table recording without the table's metrics is damaged, not a table with holes
+    del arrays["mode_kl"]
+    save_recording(lesson, 0, arrays, tmp_path)
     with pytest.raises(RecordingProblem, match="damaged"):
         load_replay(lesson, 0, tmp_path)
 
@@ -168,22 +240,23 @@ def _replay(modes: list[list[int]], hq: float = 0.5) -> SeedsReplay:
 def test_aggregates_over_seeds_count_collapsed_and_full_runs():
     replay = _replay([[2, 2, 3, 1], [8, 8, 4, 3]])
     assert list(collapsed(replay.modes(0), 8)) == [True] * 4  # fewer than half of 8 modes
-    assert aggregate(replay, "seeds_collapsed", 0, -1) == 4
-    assert aggregate(replay, "seeds_collapsed", 1, -1) == 1  # 4 of 8 is half: not collapsed
-    assert aggregate(replay, "seeds_all_modes", 1, -1) == 2
-    assert aggregate(replay, "median_modes", 0, -1) == 2.0
-    assert aggregate(replay, "median_modes", 1, -1) == 6.0
-    assert (aggregate(replay, "min_modes", 1, 0), aggregate(replay, "max_modes", 1, 0)) == (3, 8)
-    assert aggregate(replay, "median_hq", 0, -1) == 0.5
-    assert aggregate(replay, "collapsed_max_hq", 1, -1) == 0.5
-    assert np.isnan(aggregate(_replay([[8, 8]]), "collapsed_max_hq", 0, -1))  # none collapsed
+    assert aggregate(replay, "seeds_collapsed", "run", -1) == 4
+    assert aggregate(replay, "seeds_collapsed", "compare", -1) == 1  # 4 of 8: half, not collapsed
+    assert aggregate(replay, "seeds_all_modes", "compare", -1) == 2
+    assert aggregate(replay, "median_modes", "run", -1) == 2.0
+    assert aggregate(replay, "median_modes", "compare", -1) == 6.0
+    assert aggregate(replay, "min_modes", "compare", 0) == 3
+    assert aggregate(replay, "max_modes", "compare", 0) == 8
+    assert aggregate(replay, "median_hq", "run", -1) == 0.5
+    assert aggregate(replay, "collapsed_max_hq", "compare", -1) == 0.5
+    assert np.isnan(aggregate(_replay([[8, 8]]), "collapsed_max_hq", "run", -1))  # none collapsed
     with pytest.raises(KeyError, match="known"):
-        aggregate(replay, "js", 0, -1)
+        aggregate(replay, "js", "run", -1)
     line = summary(replay)
     assert "Collapse: 4 of 4 seeds end with fewer than 4 of 8 modes, 0 of 4 with all 8" in line
     assert "Cure: 1 of 4 seeds end with fewer than 4 of 8 modes, 2 of 4 with all 8" in line
     with pytest.raises(KeyError, match="compare"):
-        aggregate(_replay([[2, 2]]), "median_modes", 1, -1)
+        aggregate(_replay([[2, 2]]), "median_modes", "compare", -1)
 
 
 def test_the_figure_has_one_titled_panel_per_seed_each_click_naming_its_seed():
@@ -221,3 +294,26 @@ def test_a_panel_opens_that_very_seed_of_its_setting_in_the_playground():
     assert opened.notice is None
     assert opened.config.seed == 6 and opened.config.nets.pack == 4
     assert opened.config.cadence.eval_samples == 500  # the step's overrides travel too
+
+
+def test_a_table_row_is_each_settings_mean_and_spread_over_its_seeds_at_the_end():
+    from gan_viz.ui.lessons import table_view
+
+    replay = _replay([[2, 2, 3, 1], [25, 24, 20, 23]], hq=0.25)
+    shape = replay.arrays["modes"].shape
+    replay.arrays["n_modes"] = np.array([8, 25])
+    replay.arrays["mode_kl"] = np.full(shape, np.nan, np.float32)
+    replay.arrays["mode_kl"][0, :, -1] = [1.0, 1.5, 2.0, np.nan]  # a seed with no HQ sample
+    replay.arrays["js"] = np.full(shape, 0.4, np.float32)
+    first, second = table_view.rows(replay)
+    assert first["configuration"] == "Collapse" and second["configuration"] == "Cure"
+    assert first["modes captured"] == "2.0 ± 0.8 / 8"  # std of 2, 2, 3, 1 (ddof 1): 0.816
+    assert second["modes captured"] == "23.0 ± 2.2 / 25"  # the second setting's own target
+    assert first["high-quality samples (%)"] == "25.0 ± 0.0"
+    assert first["reverse KL (nats)"] == "1.50 ± 0.50"  # over the seeds that have one
+    assert second["reverse KL (nats)"] == "n/a"
+    assert first["JS (nats)"] == "0.400 ± 0.000" and first["seeds"] == "4"
+    assert aggregate(replay, "mean_modes", "Cure", -1) == 23.0
+    replay.arrays["hq"][1, :, -1] = [0.1, 0.2, 0.3, 0.4]
+    assert aggregate(replay, "widest_hq", "Cure", -1) == pytest.approx(0.1)  # the seed on 25
+    assert aggregate(replay, "mean_mode_kl", "run", -1) == pytest.approx(1.5)

@@ -30,7 +30,9 @@ shortfall_min (gan_viz.lessons.theory_recording).
 A many-seeds step's claims read aggregates over its seeds, of its run or (`of = "compare"`) of
 its second setting (gan_viz.lessons.seeds): seeds_collapsed (seeds with fewer than half of the
 modes), seeds_all_modes, median_modes, min_modes, max_modes, median_hq, collapsed_max_hq (the
-sharpest collapsed seed's high-quality share: near 0, its samples are off the modes altogether).
+sharpest collapsed seed's high-quality share: near 0, its samples are off the modes altogether);
+widest_hq (the high-quality share of the seed with the most modes); a table step's also
+mean_modes, mean_hq, mean_mode_kl and mean_js, of any row (`of` its label).
 
 The moment is "start" (the first frame), "end" (the last) or an iteration (the nearest frame).
 """
@@ -91,7 +93,7 @@ def check(replay: Replay | SeedsReplay, claim: Claim) -> tuple[bool, float]:
     """Whether the claim holds on the recording, and the value it read."""
     frame = frame_at(replay, claim.at)
     if isinstance(replay, SeedsReplay):
-        value = aggregate(replay, claim.metric, ("run", "compare").index(claim.of), frame)
+        value = aggregate(replay, claim.metric, claim.of, frame)
     else:
         value = metric_value(replay, claim.metric, frame)
     return bool(np.isfinite(value) and OPS[claim.op](value, claim.value)), value

@@ -37,7 +37,8 @@ An image run (MNIST digits, gan_viz.images) says `mode = "image"` and names a pr
 gan_viz.images.presets (`run = { mode = "image", preset = "mnist-dcgan", seed = 0, ... }`); its
 overrides are ImageRunConfig sections, its views `digits` (G's fixed-noise grid beside the class
 histogram, animated), `classes` (the class histogram over time) and `curves`, and its question a
-choice.
+choice or a point question on the histogram (`target = "max_class_share"`: how tall the tallest
+bar will be at the end, clicked on the `digits` view's bars).
 
 A many-seeds step (views = ["seeds"]) replays `run.seeds` seeds of one setting side by side,
 seeds run.seed, run.seed + 1, ..., and optionally a second setting over the same seeds and length
@@ -48,6 +49,17 @@ seeds run.seed, run.seed + 1, ..., and optionally a second setting over the same
             label = "Collapse" }
     run.compare = { preset = "ring-wgan-gp", label = "WGAN-GP" }
     claims = [ { metric = "seeds_collapsed", of = "compare", op = "<=", value = 2 } ]
+
+A table step (views = ["table"]) trains its run and more settings, `run.rows`, over the same
+seeds and length, and shows one row per setting: modes captured, high-quality samples, reverse
+KL and JS, each the mean and spread over the seeds, as VEEGAN's and PacGAN's tables do. A
+claim reads a row by its label (`of = "PacGAN"`):
+
+    views = ["table"]
+    run = { preset = "ring-collapse", seed = 0, seeds = 5, iterations = 5000, frames = 2,
+            label = "Collapse" }
+    run.rows = [ { preset = "ring-pacgan", label = "PacGAN" } ]
+    claims = [ { metric = "mean_modes", of = "PacGAN", op = ">=", value = 8 } ]
 
 A malformed file is refused with one ConfigError naming the file, the step and the field.
 """
@@ -73,12 +85,15 @@ from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
 # what a toy run (game, d_only) can show; seeds: a many-seeds step's grid, alone
-GAME_VIEWS = ("data", "curves", "occupancy", "seeds")
+GAME_VIEWS = ("data", "curves", "occupancy", "seeds", "table")
 IMAGE_VIEWS = ("digits", "classes", "curves")  # what an image run can show
 THEORY_VIEWS = {"dirac": ("data", "curves", "eigenvalues"), "fgan": ("data", "curves")}
-VIEWS = ("data", "curves", "occupancy", "seeds", "eigenvalues", "digits", "classes")
+VIEWS = ("data", "curves", "occupancy", "seeds", "table", "eigenvalues", "digits", "classes")
+SEEDS_VIEWS = ("seeds", "table")  # a many-seeds step's one view: small multiples, or a table
 # a point question on a Dirac run is a distance from (0, 0): its target a claim metric (radius)
 THEORY_QUESTIONS = {"dirac": ("choice", "point"), "fgan": ("choice",)}
+# An image step's point question is answered on its class histogram: the tallest bar's height.
+IMAGE_QUESTIONS, IMAGE_POINT_TARGETS = ("choice", "point"), ("max_class_share",)
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
 QUESTION_KINDS = ("choice", "point", "modes")
 # d_only: G frozen, D alone learns (k D steps per frame); image: an MNIST run (gan_viz.images)
@@ -91,7 +106,10 @@ IMAGE_EVAL_SAMPLES = 500
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
 MAX_SEEDS = 25  # a many-seeds step's grid: 5 x 5 at most, each panel big enough to read
-CLAIM_OF = ("run", "compare")  # which setting of a many-seeds step a claim reads
+# which setting of a many-seeds step a claim reads: the run, its compare setting, or a table
+# row named by its label
+CLAIM_OF = ("run", "compare")
+MAX_ROWS = 8  # a table step's settings besides its run
 RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
 SHOWN_SAMPLES = 400  # fake (and real) samples a recording keeps per frame
 MAX_RECORDING_BYTES = 8 * 1024 * 1024  # one step's file; bigger is refused before reading
@@ -171,6 +189,8 @@ class RunSpec:
     seeds: int = 0
     label: str = ""
     compare: RunSpec | None = None
+    # A table step: more settings over the same seeds and length, one row each.
+    rows: tuple[RunSpec, ...] = ()
 
     @property
     def seed_list(self) -> list[int]:
@@ -178,12 +198,17 @@ class RunSpec:
 
     @property
     def settings(self) -> list[RunSpec]:
-        """The settings a many-seeds step plays: its own, then the compare setting if any."""
-        return [self] if self.compare is None else [self, self.compare]
+        """The settings a many-seeds step plays: its own, its compare setting, its rows."""
+        return [self] + ([] if self.compare is None else [self.compare]) + list(self.rows)
+
+    @property
+    def labels(self) -> list[str]:
+        """Each setting's name: its label, else its preset (a claim's `of` for a row)."""
+        return [spec.label or spec.preset for spec in self.settings]
 
     def with_seed(self, seed: int) -> RunSpec:
         """One seed of a many-seeds setting, as a run of its own (its link to the playground)."""
-        return replace(self, seed=seed, seeds=0, compare=None)
+        return replace(self, seed=seed, seeds=0, compare=None, rows=())
 
     def config(self) -> RunConfig | ImageRunConfig:
         """The run's full settings: the preset with the overrides and seed, on the CPU (so a
@@ -248,6 +273,8 @@ class RunSpec:
             data["seeds"] = self.seed_list
             if self.compare is not None:
                 data["compare"] = self.compare.config().to_dict()
+            if self.rows:
+                data["rows"] = [row.config().to_dict() for row in self.rows]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -353,13 +380,13 @@ def _claim(table: Any, where: str) -> Claim:
         r.choice("op", CLAIM_OPS),
         r.get("value", float),
         at,
-        r.choice("of", CLAIM_OF, "run"),
+        r.get("of", str, "run"),
     )
 
 
 def _compare(table: Any, where: str, run: RunSpec) -> RunSpec:
-    """The second setting of a many-seeds step: its own preset and overrides, the run's seeds
-    and length (both settings are judged after the same training)."""
+    """The second setting of a many-seeds step (or a table's row): its own preset and
+    overrides, the run's seeds and length (every setting is judged after the same training)."""
     r = _Reader(table, where)
     r.unknown({"preset", "overrides", "label"})
     spec = replace(
@@ -368,6 +395,7 @@ def _compare(table: Any, where: str, run: RunSpec) -> RunSpec:
         overrides=r.get("overrides", dict, {}),
         label=r.get("label", str, ""),
         compare=None,
+        rows=(),
     )
     try:
         spec.config()
@@ -390,7 +418,18 @@ def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
         _frames(run.iterations, run.frames, where)
         return run
     r.unknown(
-        {"preset", "seed", "iterations", "frames", "mode", "overrides", "seeds", "label", "compare"}
+        {
+            "preset",
+            "seed",
+            "iterations",
+            "frames",
+            "mode",
+            "overrides",
+            "seeds",
+            "label",
+            "compare",
+            "rows",
+        }
     )
     spec = RunSpec(
         preset=r.get("preset", str),
@@ -415,6 +454,19 @@ def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
         if not spec.seeds:
             raise ConfigError(f"{where}.compare", "a second setting", "a run with 2 or more seeds")
         spec = replace(spec, compare=_compare(r.table["compare"], f"{where}.compare", spec))
+    if "rows" in r.table:
+        rows = r.get("rows", list)
+        if not spec.seeds or not 1 <= len(rows) <= MAX_ROWS:
+            raise ConfigError(
+                f"{where}.rows", len(rows), f"1 to {MAX_ROWS}, on a run with 2 or more seeds"
+            )
+        spec = replace(
+            spec,
+            rows=tuple(_compare(t, f"{where}.rows[{i + 1}]", spec) for i, t in enumerate(rows)),
+        )
+    labels = spec.labels
+    if spec.seeds and (len(set(labels)) != len(labels) or set(labels) & set(CLAIM_OF)):
+        raise ConfigError(f"{where}.label", labels, "a different label for every setting")
     return spec
 
 
@@ -454,20 +506,33 @@ def _step(table: Any, where: str) -> Step:
     if not 2 <= teaser <= run.frames:
         raise ConfigError(f"{where}.teaser_frames", teaser, f"2 to the run's {run.frames} frames")
     seeds = getattr(run, "seeds", 0)
-    if ("seeds" in views) != bool(seeds) or (seeds and len(views) > 1):
+    grids = [v for v in views if v in SEEDS_VIEWS]
+    if bool(grids) != bool(seeds) or (seeds and len(views) > 1):
         raise ConfigError(
-            f"{where}.views", views, '["seeds"] with run.seeds, the other views without it'
+            f"{where}.views",
+            views,
+            '["seeds"] or ["table"] with run.seeds, the other views without it',
         )
+    if getattr(run, "rows", ()) and views != ["table"]:
+        raise ConfigError(f"{where}.views", views, '["table"], for a run with rows')
     claims = tuple(
         _claim(c, f"{where}.claims[{i + 1}]") for i, c in enumerate(r.get("claims", list, []))
     )
     for i, claim in enumerate(claims):
-        if claim.of == "compare" and getattr(run, "compare", None) is None:
-            raise ConfigError(f"{where}.claims[{i + 1}].of", claim.of, "run (no run.compare)")
+        known = ["run"] + (["compare"] if getattr(run, "compare", None) else [])
+        known += run.labels[len(known) :] if seeds else []  # a table's rows, by their labels
+        if claim.of not in known:
+            raise ConfigError(f"{where}.claims[{i + 1}].of", claim.of, ", ".join(known))
     parsed = None if question is None else _question(question, f"{where}.question")
-    kinds = ("choice",) if image else THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
+    kinds = IMAGE_QUESTIONS if image else THEORY_QUESTIONS.get(run.mode, QUESTION_KINDS)
     if parsed is not None and parsed.kind not in kinds:
         raise ConfigError(f"{where}.question.kind", parsed.kind, f"{', '.join(kinds)}, for {kind}")
+    if image and parsed is not None and parsed.kind == "point":
+        if parsed.target not in IMAGE_POINT_TARGETS:
+            allowed = f"{', '.join(IMAGE_POINT_TARGETS)} (the class histogram's tallest bar)"
+            raise ConfigError(f"{where}.question.target", parsed.target, allowed)
+        if "digits" not in views:
+            raise ConfigError(f"{where}.views", views, "digits, where the histogram is clicked")
     if getattr(run, "seeds", 0) and parsed is not None and parsed.kind != "choice":
         raise ConfigError(f"{where}.question.kind", parsed.kind, "choice (a many-seeds step)")
     return Step(

@@ -9,8 +9,11 @@ recording keeps (one .npz per step, no pickles):
 - `modes[s, i, t]`, `hq[s, i, t]`: its modes captured and high-quality share at each frame t,
   measured on the run's own 2,500 evaluation samples (VEEGAN, Srivastava et al. 2017; PacGAN,
   Lin et al. 2018: a sample is high-quality within 3 std of its nearest mode, a mode is captured
-  when one high-quality sample is nearest to it), float32;
-- the real samples and mode centres once, the frames' iterations, the seeds and the labels.
+  when one high-quality sample is nearest to it), float32; and, as their tables add, `mode_kl`
+  (the reverse KL of the high-quality samples' mode histogram from uniform) and `js`;
+- `n_modes[s]`: the modes of setting s's target (a table's rows may train on other targets);
+- the first setting's real samples and mode centres once, the frames' iterations, the seeds and
+  the labels.
 
 Determinism: each run is the engine's ToyGAN on the CPU with one torch thread, seeded from its
 seed, as record_step's; recording twice gives the same arrays.
@@ -58,7 +61,22 @@ class SeedsReplay:
 
     @property
     def n_modes(self) -> int:
+        """The first setting's target's modes (the grids' setting)."""
         return len(self.arrays["mode_centres"])
+
+    def modes_of(self, setting: int) -> int:
+        """How many modes setting `setting`'s target has."""
+        n = self.arrays.get("n_modes")
+        return self.n_modes if n is None else int(n[setting])
+
+    def setting(self, of: str) -> int:
+        """The setting a claim's `of` names: run, compare, or a table row's label."""
+        if of == "run":
+            return 0
+        index = 1 if of == "compare" else self.labels.index(of) if of in self.labels else -1
+        if not 0 < index < len(self.labels):
+            raise KeyError(f"no setting {of!r}; the step has {', '.join(self.labels)}")
+        return index
 
     def modes(self, setting: int, frame: int = -1) -> np.ndarray:
         """(seeds,) modes captured by each seed's G at `frame`."""
@@ -66,6 +84,12 @@ class SeedsReplay:
 
     def hq(self, setting: int, frame: int = -1) -> np.ndarray:
         return self.arrays["hq"][setting, :, frame]
+
+    def column(self, name: str, setting: int, frame: int = -1) -> np.ndarray:
+        """(seeds,) a recorded metric (modes, hq, mode_kl, js) of each seed at `frame`."""
+        if name not in self.arrays:
+            raise KeyError(f"the recording has no {name}: record the step again")
+        return self.arrays[name][setting, :, frame]
 
 
 def collapsed(modes: np.ndarray, n_modes: int) -> np.ndarray:
@@ -75,8 +99,8 @@ def collapsed(modes: np.ndarray, n_modes: int) -> np.ndarray:
 
 # Per-setting aggregates over the seeds at one frame, for the claims.
 AGGREGATES = {
-    "seeds_collapsed": lambda r, s, t: float(np.sum(collapsed(r.modes(s, t), r.n_modes))),
-    "seeds_all_modes": lambda r, s, t: float(np.sum(r.modes(s, t) >= r.n_modes)),
+    "seeds_collapsed": lambda r, s, t: float(np.sum(collapsed(r.modes(s, t), r.modes_of(s)))),
+    "seeds_all_modes": lambda r, s, t: float(np.sum(r.modes(s, t) >= r.modes_of(s))),
     "median_modes": lambda r, s, t: float(np.median(r.modes(s, t))),
     "min_modes": lambda r, s, t: float(np.min(r.modes(s, t))),
     "max_modes": lambda r, s, t: float(np.max(r.modes(s, t))),
@@ -84,29 +108,35 @@ AGGREGATES = {
     # How sharp the collapsed seeds are: a collapse onto a few modes is sharp (most samples on
     # them); a G whose samples have not reached the data yet captures few modes with ~0 here.
     "collapsed_max_hq": lambda r, s, t: _collapsed_max_hq(r, s, t),
+    # How sharp the seed with the most modes is: near 0, its "modes" are a thin spread, not cover.
+    "widest_hq": lambda r, s, t: float(r.hq(s, t)[np.argmax(r.modes(s, t))]),
+    # a table's cells: the mean over the seeds (mode_kl over the seeds that have one)
+    "mean_modes": lambda r, s, t: float(np.mean(r.modes(s, t))),
+    "mean_hq": lambda r, s, t: float(np.mean(r.hq(s, t))),
+    "mean_mode_kl": lambda r, s, t: float(np.nanmean(r.column("mode_kl", s, t))),
+    "mean_js": lambda r, s, t: float(np.mean(r.column("js", s, t))),
 }
 
 
 def _collapsed_max_hq(replay: SeedsReplay, setting: int, frame: int) -> float:
-    low = collapsed(replay.modes(setting, frame), replay.n_modes)
+    low = collapsed(replay.modes(setting, frame), replay.modes_of(setting))
     return float(np.max(replay.hq(setting, frame)[low])) if low.any() else float("nan")
 
 
-def aggregate(replay: SeedsReplay, metric: str, setting: int, frame: int) -> float:
-    """A per-seed aggregate of setting `setting` at frame `frame`; KeyError naming the known."""
+def aggregate(replay: SeedsReplay, metric: str, of: str, frame: int) -> float:
+    """A per-seed aggregate of the setting `of` names at frame `frame`; KeyError naming the
+    known metrics or settings."""
     if metric not in AGGREGATES:
         raise KeyError(f"no many-seeds metric {metric!r}; known: {', '.join(AGGREGATES)}")
-    if setting >= len(replay.labels):
-        raise KeyError("the step has no compare setting")
-    return AGGREGATES[metric](replay, setting, frame)
+    return AGGREGATES[metric](replay, replay.setting(of), frame)
 
 
 def summary(replay: SeedsReplay) -> str:
     """One line under the grids, read off the recording: how each setting's seeds ended."""
-    n, k = len(replay.seeds), replay.n_modes
+    n = len(replay.seeds)
     parts = []
     for s, label in enumerate(replay.labels):
-        modes = replay.modes(s)
+        modes, k = replay.modes(s), replay.modes_of(s)
         low = int(np.sum(collapsed(modes, k)))
         full = int(np.sum(modes >= k))
         parts.append(
@@ -122,13 +152,13 @@ def record_seeds(step: Step, progress=None) -> dict[str, np.ndarray]:
 
     settings = step.run.settings
     seeds = step.run.seed_list
-    fakes, modes, hqs = [], [], []
+    fakes, modes, hqs, kls, jss, n_modes = [], [], [], [], [], []
     first = None
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # one thread: the same sums in the same order, every time
     try:
         for spec in settings:
-            row_fake, row_modes, row_hq = [], [], []
+            row_fake, row_modes, row_hq, row_kl, row_js = [], [], [], [], []
             for seed in seeds:
                 cfg = spec.with_seed(seed).config().replace(cadence={"show_samples": SHOWN_SAMPLES})
                 game = ToyGAN(cfg)  # records frame 0
@@ -141,15 +171,20 @@ def record_seeds(step: Step, progress=None) -> dict[str, np.ndarray]:
                 row_fake.append(last.fake)
                 row_modes.append(np.asarray(columns["modes"], np.float32))
                 row_hq.append(np.asarray(columns["hq"], np.float32))
+                row_kl.append(np.asarray(columns["mode_kl"], np.float32))
+                row_js.append(np.asarray(columns["js"], np.float32))
                 if progress:
                     progress(len(row_fake), len(seeds))
             fakes.append(np.stack(row_fake))
             modes.append(np.stack(row_modes))
             hqs.append(np.stack(row_hq))
+            kls.append(np.stack(row_kl))
+            jss.append(np.stack(row_js))
+            n_modes.append(len(game.target.modes.centres))
     finally:
         torch.set_num_threads(threads)
     iteration = np.asarray(game.history.columns()["step"], np.int64)
-    labels = [spec.label or spec.preset for spec in settings]
+    labels = step.run.labels
     return {
         "iteration": iteration,
         "seeds": np.asarray(seeds, np.int64),
@@ -159,6 +194,9 @@ def record_seeds(step: Step, progress=None) -> dict[str, np.ndarray]:
         "fake": np.stack(fakes).astype(H16),  # (settings, seeds, samples, 2)
         "modes": np.stack(modes),  # (settings, seeds, frames)
         "hq": np.stack(hqs),
+        "mode_kl": np.stack(kls),
+        "js": np.stack(jss),
+        "n_modes": np.asarray(n_modes, np.int64),
     }
 
 
@@ -177,6 +215,9 @@ def read_seeds(path: Path, expected_hash: str, step: Step) -> SeedsReplay:
         or arrays.get("hq", np.zeros(0)).shape != (*shape, frames)
         or "real" not in arrays
         or "mode_centres" not in arrays
+        or any(arrays[k].shape != (*shape, frames) for k in ("mode_kl", "js") if k in arrays)
+        or ("n_modes" in arrays and arrays["n_modes"].shape != shape[:1])
+        or ("table" in step.views and not {"mode_kl", "js", "n_modes"} <= arrays.keys())
     ):
         raise RecordingProblem(f"{path.name} is damaged (its seeds do not line up)")
     return SeedsReplay(arrays, labels)

@@ -25,6 +25,7 @@ from gan_viz.images.mosaic import tile
 from gan_viz.lessons.format import Lesson, Step
 from gan_viz.lessons.image_recording import image_snapshot
 from gan_viz.lessons.recording import Replay
+from gan_viz.plots import palette
 from gan_viz.plots.images import (
     class_histogram,
     class_share_over_time,
@@ -32,7 +33,7 @@ from gan_viz.plots.images import (
     image_metric_curves,
 )
 from gan_viz.ui.lessons.replay_chart import replay_chart
-from gan_viz.ui.lessons.replay_view import cached
+from gan_viz.ui.lessons.replay_view import cached, chart_key
 
 DIGITS_HEIGHT = 460
 # 4 frames a second, not the toy replays' 15: each frame redraws the grid as a new heat-map
@@ -42,6 +43,40 @@ DIGITS_HEIGHT = 460
 FRAME_MS = 250
 GRID_DOMAIN, BARS_DOMAIN = (0.0, 0.46), (0.56, 1.0)  # left: the digits; right: their classes
 CURVES = ("step", "fd", "fd_floor", "covered", "class_kl")  # the curves an image step shows
+
+
+def digits_shown(replay: Replay) -> int:
+    """How many of G's digits the class histogram sorts (its bars sum to this)."""
+    return int(replay.arrays["class_counts"][0].sum())
+
+
+def share_of(replay: Replay, count: float) -> float:
+    """A height clicked on the histogram (a count of digits) as a share of them, to 0.01."""
+    return round(min(max(float(count) / digits_shown(replay), 0.0), 1.0), 2)
+
+
+def picker(kind: str) -> dict | None:
+    """A point question is answered by clicking a height on the histogram (axes x2 / y2)."""
+    return {"kind": "y", "xaxis": "x2", "yaxis": "y2"} if kind == "point" else None
+
+
+def marks(replay: Replay, kind: str, answer) -> list[dict]:
+    """The student's predicted height of the tallest bar, a dashed line across the histogram."""
+    if kind != "point" or answer is None:
+        return []
+    height = float(answer) * digits_shown(replay)
+    return [
+        dict(
+            type="line",
+            xref="x2 domain",
+            yref="y2",
+            x0=0,
+            x1=1,
+            y0=height,
+            y1=height,
+            line=dict(color=palette.EXTRA[0], width=3, dash="dash"),  # the student's mark
+        )
+    ]
 
 
 def frame_title(replay: Replay, i: int) -> str:
@@ -133,8 +168,16 @@ def show(
         st.caption("The start of the run, on a loop: answer to see how it ends.")
     if "digits" in step.views:
         text = _animation(lesson.id, index, replay, frames, projector)
-        key = f"replay-{lesson.id}-{index}-{frames}"
-        replay_chart(text, DIGITS_HEIGHT, key=key, loop=not revealed, frame_ms=FRAME_MS)
+        kind = step.question.kind if step.question is not None else ""
+        replay_chart(
+            text,
+            DIGITS_HEIGHT,
+            key=chart_key(lesson.id, index, frames),
+            loop=not revealed,
+            frame_ms=FRAME_MS,
+            shapes=marks(replay, kind, slot["answer"]),
+            pick=None if revealed else picker(kind),
+        )
     columns = {k: v[:frames] for k, v in replay.columns.items()}
     if "classes" in step.views:
         fig = class_share_over_time(columns, projector=projector)

@@ -20,7 +20,14 @@ from gan_viz.lessons.seeds import SeedsReplay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector
 from gan_viz.ui.common.keys import presenter_keys
-from gan_viz.ui.lessons import image_views, memory, replay_view, seeds_view, theory_views
+from gan_viz.ui.lessons import (
+    image_views,
+    memory,
+    replay_view,
+    seeds_view,
+    table_view,
+    theory_views,
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,14 +107,15 @@ def render() -> None:
     except RecordingProblem as err:
         replay = None
         st.warning(f"No replay for this step: {err}.")
-    on_picture = step.run.mode in ("game", "d_only") and not step.run.seeds
+    on_picture = step.run.mode in ("game", "d_only", "image") and not step.run.seeds
     if replay is not None and not slot["revealed"] and on_picture:
         _picture_answer(lesson, index, step, replay, slot)
     elif replay is not None and not slot["revealed"] and step.run.mode == "dirac":
         _distance_answer(lesson, index, step, replay, slot)
     _question(step, slot, replay, f"{lesson.id}-{index}")
-    if isinstance(replay, SeedsReplay):  # each panel links to its own run
-        seeds_view.show(lesson, index, step, replay, slot, projector.on())
+    if isinstance(replay, SeedsReplay):  # each panel (or row) links to its own runs
+        views = table_view if "table" in step.views else seeds_view
+        views.show(lesson, index, step, replay, slot, projector.on())
     elif replay is not None:
         if step.run.mode in THEORY_MODES:
             views = theory_views
@@ -156,7 +164,11 @@ def _picture_answer(lesson: Lesson, index: int, step: Step, replay: Replay, slot
     slot["seq"] = clicked.get("seq")
     widget = f"answer-{lesson.id}-{index}"
     kind = step.question.kind if step.question else ""
-    if kind == "point" and isinstance(clicked.get("x"), (int, float)):
+    if kind == "point" and step.run.mode == "image":  # a height on the class histogram
+        y = clicked.get("y")
+        if isinstance(y, (int, float)) and math.isfinite(y):
+            slot["answer"] = st.session_state[widget] = image_views.share_of(replay, y)
+    elif kind == "point" and isinstance(clicked.get("x"), (int, float)):
         lo, hi = replay_view.x_window(replay)
         x = min(max(float(clicked["x"]), round(lo, 1)), round(hi, 1))
         slot["answer"] = st.session_state[widget] = round(round(x / 0.05) * 0.05, 2)
@@ -214,22 +226,16 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         )
         slot["answer"] = picked if picked or slot["answer"] is None else slot["answer"]
     else:
-        theory = step.run.mode in THEORY_MODES
-        if replay is None:
-            lo, hi = -5.0, 5.0
-        else:
-            lo, hi = (theory_views.point_range if theory else replay_view.x_window)(replay)
-        start = float(round(lo, 1))
+        label, lo, hi, stride = _point_scale(step, replay)
+        start = lo
         if slot["answer"] is not None:  # an answer remembered by the browser may lie outside
-            start = min(max(float(slot["answer"]), start), float(round(hi, 1)))
+            start = min(max(float(slot["answer"]), lo), hi)
         st.session_state.setdefault(f"answer-{key}", start)
         value = st.slider(
-            "Your distance from (0, 0): drag it, or click the picture where the iterates will be"
-            if theory
-            else "Your marker (x): drag it, or click the picture where you predict it",
-            min_value=float(round(lo, 1)),
-            max_value=float(round(hi, 1)),
-            step=0.05,
+            label,
+            min_value=lo,
+            max_value=hi,
+            step=stride,
             key=f"answer-{key}",
             disabled=slot["revealed"],
         )
@@ -261,6 +267,14 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             f"{right} of {len(replay_view.mode_names(replay))} modes called right. Your picks "
             "are the purple circles on the picture."
         )
+    elif slot["answer"] is not None and replay is not None and step.run.mode == "image":
+        actual = replay_view.point_truth(replay, q.target)
+        near = "within" if abs(actual - slot["answer"]) <= q.tolerance else "further than"
+        st.markdown(
+            f"Your tallest bar: {slot['answer']:.0%} of G's digits. At the end the tallest bar "
+            f"holds {actual:.0%}: {near} {q.tolerance:.0%} of it. Your guess is the dashed purple "
+            "line across the histogram."
+        )
     elif slot["answer"] is not None and replay is not None and step.run.mode in THEORY_MODES:
         actual = replay_view.point_truth(replay, q.target)
         near = "within" if abs(actual - slot["answer"]) <= q.tolerance else "further than"
@@ -277,6 +291,24 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             f"x = {actual:.2f}: {verdict} {q.tolerance:g} of it. Your marker is the purple "
             "line on the picture."
         )
+
+
+def _point_scale(step: Step, replay: Replay | None) -> tuple[str, float, float, float]:
+    """A point question's slider: its label, range and step, in the quantity it predicts."""
+    if step.run.mode == "image":  # a share of G's digits: the tallest bar's height
+        label = "Your tallest bar (share of G's digits): drag it, or click its height on the bars"
+        return label, 0.0, 1.0, 0.01
+    theory = step.run.mode in THEORY_MODES
+    if replay is None:
+        lo, hi = -5.0, 5.0
+    else:
+        lo, hi = (theory_views.point_range if theory else replay_view.x_window)(replay)
+    label = (
+        "Your distance from (0, 0): drag it, or click the picture where the iterates will be"
+        if theory
+        else "Your marker (x): drag it, or click the picture where you predict it"
+    )
+    return label, float(round(lo, 1)), float(round(hi, 1)), 0.05
 
 
 def _navigation(lesson: Lesson, step: int) -> None:

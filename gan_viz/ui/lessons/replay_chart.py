@@ -8,7 +8,8 @@ Companion figures (the curves, the occupancy strip) are drawn under it in the sa
 cursor at the replay's iteration, so a lesson page never loads a second plotly.js.
 
 With `pick` set, a click on the picture is the component's value: {"x": x} for a marker on the
-x axis, {"x": x, "y": y} for a point of the plane, {"modes": [k, ...]} for the ring's modes
+x axis, {"y": y} for a height (on the axes the pick names, e.g. a second panel's x2 / y2),
+{"x": x, "y": y} for a point of the plane, {"modes": [k, ...]} for the ring's modes
 picked so far (the click toggles the mode nearest it); each carries a `seq` so two clicks at
 one place read as two. With `report_frame`, pausing or scrubbing sends {"frame": i}: where the
 student stopped the replay.
@@ -54,8 +55,9 @@ def replay_chart(
 
     steps: the iteration of each frame (where the companions' cursor goes); companions: plotly
     JSON of figures drawn below; shapes: plotly shapes drawn over every frame (the student's
-    marks); pick: {"kind": "x"} or {"kind": "modes", "centres": [[x, y], ...], "radius": r,
-    "picked": [k, ...]} to take the answer from a click; report_frame: send {"frame": i} when
+    marks); pick: {"kind": "x"}, {"kind": "y", "xaxis": "x2", "yaxis": "y2"}, {"kind": "xy"} or
+    {"kind": "modes", "centres": [[x, y], ...], "radius": r, "picked": [k, ...]} to take the
+    answer from a click; report_frame: send {"frame": i} when
     the student pauses or scrubs. Returns the last value sent."""
     global _component
     if _component is None:

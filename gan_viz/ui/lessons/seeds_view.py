@@ -38,10 +38,15 @@ def _links(spec: RunSpec, seeds: list[int]) -> None:
 
     playground = page("playground")
     with st.expander(f"Open one of these runs in the Playground ({len(seeds)} links)"):
-        columns = st.columns(min(8, len(seeds)))
-        for i, seed in enumerate(seeds):
-            with columns[i % len(columns)]:
-                st.page_link(playground, label=f"seed {seed}", query_params=run_params(spec, seed))
+        seed_links(spec, seeds, playground)
+
+
+def seed_links(spec: RunSpec, seeds: list[int], playground) -> None:
+    """One Playground link per seed of a setting, in a row of columns."""
+    columns = st.columns(min(8, len(seeds)))
+    for i, seed in enumerate(seeds):
+        with columns[i % len(columns)]:
+            st.page_link(playground, label=f"seed {seed}", query_params=run_params(spec, seed))
 
 
 def show(

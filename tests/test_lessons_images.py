@@ -10,13 +10,9 @@ import pytest
 from gan_viz.errors import ConfigError
 from gan_viz.images.config import ImageRunConfig
 from gan_viz.lessons.claims import check, metric_value
-from gan_viz.lessons.format import (
-    IMAGE_EVAL_SAMPLES,
-    IMAGE_GRID,
-    lessons,
-    parse_lesson,
-)
+from gan_viz.lessons.format import lessons, parse_lesson
 from gan_viz.lessons.recording import load_replay, read_recording, record_step, save_recording
+from gan_viz.lessons.runs import IMAGE_EVAL_SAMPLES, IMAGE_GRID
 from gan_viz.ui.lessons import image_views
 from gan_viz.ui.lessons.image_views import digits_figure, frame_title
 

@@ -117,7 +117,7 @@ def test_uploaded_points_stay_out_of_a_link_and_its_opening_says_so():
 def test_a_lesson_step_on_a_drawing_sends_it_to_the_playground_in_its_link():
     """A lesson step may train on a drawing (run.overrides names the target); its "Train it
     live" link carries the drawing like any small one (a lesson link itself names a place)."""
-    from gan_viz.lessons.format import RunSpec
+    from gan_viz.lessons.runs import RunSpec
 
     _, drawing, params = ready_drawings()["two_moons"]
     target = {"name": "drawing", "params": params, "drawing": [list(p) for p in drawing]}

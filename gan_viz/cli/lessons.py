@@ -42,7 +42,6 @@ def _size(n: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from gan_viz.lessons.claims import check
-    from gan_viz.lessons.format import THEORY_MODES
     from gan_viz.lessons.recording import (
         RECORDING_DIR,
         RecordingProblem,
@@ -50,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         record_step,
         save_recording,
     )
+    from gan_viz.lessons.runs import THEORY_MODES
 
     failures = 0
     recorded: dict[str, dict] = {}  # arrays by config hash, in this call

@@ -66,22 +66,14 @@ A malformed file is refused with one ConfigError naming the file, the step and t
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
-import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from gan_viz.config import RunConfig
 from gan_viz.errors import ConfigError
-from gan_viz.images.config import ImageRunConfig, validate_images
-from gan_viz.lessons import theory_runs
+from gan_viz.lessons.runs import Reader, RunSpec, parse_run
 from gan_viz.lessons.theory_runs import DiracRun, FganRun
-from gan_viz.validation import validate
 
 LESSON_DIR = Path(__file__).parent
 # what a toy run (game, d_only) can show; seeds: a many-seeds step's grid, alone
@@ -96,51 +88,8 @@ THEORY_QUESTIONS = {"dirac": ("choice", "point"), "fgan": ("choice",)}
 IMAGE_QUESTIONS, IMAGE_POINT_TARGETS = ("choice", "point"), ("max_class_share",)
 # point: place a marker on the picture (1-D: an x value); modes: pick the modes that survive
 QUESTION_KINDS = ("choice", "point", "modes")
-# d_only: G frozen, D alone learns (k D steps per frame); image: an MNIST run (gan_viz.images)
-RUN_MODES = ("game", "d_only", "image")
-THEORY_MODES = tuple(theory_runs.PARSERS)  # the theory lab's experiments (dirac, fgan)
-# An image run's recording: digits of G's fixed-noise grid per frame, and generated digits the
-# classifier judges per frame for the class histogram (500: a share of 10% is read to +-1.3%).
-IMAGE_GRID = 36
-IMAGE_EVAL_SAMPLES = 500
 CLAIM_OPS = ("<", "<=", ">", ">=")
 MAX_FILE_BYTES = 256 * 1024  # a lesson is text: anything bigger is not one
-MAX_SEEDS = 25  # a many-seeds step's grid: 5 x 5 at most, each panel big enough to read
-# which setting of a many-seeds step a claim reads: the run, its compare setting, or a table
-# row named by its label
-CLAIM_OF = ("run", "compare")
-MAX_ROWS = 8  # a table step's settings besides its run
-RECORDING_FORMAT = 1  # bump when the recording's arrays change meaning: old hashes stop matching
-SHOWN_SAMPLES = 400  # fake (and real) samples a recording keeps per frame
-MAX_RECORDING_BYTES = 8 * 1024 * 1024  # one step's file; bigger is refused before reading
-H16 = np.float16
-
-
-class RecordingProblem(Exception):
-    """Why a step has no usable recording: one line for the page's notice."""
-
-
-def open_recording(path: Path, expected_hash: str, json_keys: tuple[str, ...] = ()):
-    """A step's .npz read whole once its size is checked, with `meta` and the `json_keys`
-    entries parsed: (arrays, meta, {key: value}). RecordingProblem with one line if it is
-    missing, too big, damaged or recorded for other settings."""
-    if not path.exists():
-        raise RecordingProblem(f"no recording {path.name}: run `gan-viz lessons record`")
-    size = path.stat().st_size
-    if size > MAX_RECORDING_BYTES:
-        raise RecordingProblem(f"{path.name} is {size:,} bytes; at most {MAX_RECORDING_BYTES:,}")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-        meta = json.loads(str(arrays.pop("meta")))
-        parsed = {k: json.loads(str(arrays.pop(k))) for k in json_keys}
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as err:
-        raise RecordingProblem(f"{path.name} is damaged ({type(err).__name__})") from None
-    if meta.get("config_hash") != expected_hash:
-        raise RecordingProblem(
-            f"{path.name} was recorded for other settings: run `gan-viz lessons record`"
-        )
-    return arrays, meta, parsed
 
 
 @dataclass(frozen=True)
@@ -177,108 +126,6 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class RunSpec:
-    preset: str
-    seed: int
-    iterations: int  # iterations of Algorithm 1 (d_only: D steps)
-    frames: int  # recorded frames over the run (plus the start); divides iterations
-    mode: str = "game"  # game | d_only | image
-    overrides: dict = field(default_factory=dict)
-    # A many-seeds step: how many seeds (from `seed` on) play side by side (0: one run), the
-    # setting's short label, and a second setting over the same seeds and length.
-    seeds: int = 0
-    label: str = ""
-    compare: RunSpec | None = None
-    # A table step: more settings over the same seeds and length, one row each.
-    rows: tuple[RunSpec, ...] = ()
-
-    @property
-    def seed_list(self) -> list[int]:
-        return list(range(self.seed, self.seed + max(self.seeds, 1)))
-
-    @property
-    def settings(self) -> list[RunSpec]:
-        """The settings a many-seeds step plays: its own, its compare setting, its rows."""
-        return [self] + ([] if self.compare is None else [self.compare]) + list(self.rows)
-
-    @property
-    def labels(self) -> list[str]:
-        """Each setting's name: its label, else its preset (a claim's `of` for a row)."""
-        return [spec.label or spec.preset for spec in self.settings]
-
-    def with_seed(self, seed: int) -> RunSpec:
-        """One seed of a many-seeds setting, as a run of its own (its link to the playground)."""
-        return replace(self, seed=seed, seeds=0, compare=None, rows=())
-
-    def config(self) -> RunConfig | ImageRunConfig:
-        """The run's full settings: the preset with the overrides and seed, on the CPU (so a
-        recording is the same on every machine), recording a frame every iterations/frames."""
-        from gan_viz.presets import PRESETS
-
-        if self.mode == "image":
-            return self._image_config()
-        if self.preset not in PRESETS:
-            raise ConfigError("run.preset", self.preset, ", ".join(PRESETS))
-        cfg = PRESETS[self.preset].config
-        try:
-            cfg = cfg.replace(**self.overrides)
-        except (TypeError, ValueError, AttributeError) as err:
-            allowed = f"RunConfig sections ({err})"
-            raise ConfigError("run.overrides", self.overrides, allowed) from None
-        every = self.iterations // self.frames
-        cfg = cfg.replace(
-            seed=self.seed,
-            device="cpu",
-            cadence={"record_every": every, "snapshot_every": 0, "max_snapshots": 100_000},
-        )
-        return validate(cfg)
-
-    def _image_config(self) -> ImageRunConfig:
-        """An image run's settings: the images preset with the overrides and seed, on the CPU in
-        float32 (bf16 autocast where a CPU has it would change the numbers from machine to
-        machine), evaluated once a frame."""
-        from gan_viz.images.presets import IMAGE_PRESETS
-
-        if self.preset not in IMAGE_PRESETS:
-            raise ConfigError("run.preset", self.preset, ", ".join(IMAGE_PRESETS))
-        cfg = IMAGE_PRESETS[self.preset].config
-        try:
-            cfg = cfg.replace(**self.overrides)
-        except (TypeError, ValueError, AttributeError) as err:
-            allowed = f"ImageRunConfig sections ({err})"
-            raise ConfigError("run.overrides", self.overrides, allowed) from None
-        cfg = cfg.replace(
-            seed=self.seed,
-            device="cpu",
-            precision="fp32",
-            cadence={
-                "eval_every": self.iterations // self.frames,
-                "eval_samples": IMAGE_EVAL_SAMPLES,
-                "grid": IMAGE_GRID,
-                "max_snapshots": 100_000,
-            },
-        )
-        return validate_images(cfg)
-
-    def config_hash(self) -> str:
-        """What a recording must match: the resolved settings, the length, the mode, the format."""
-        data = {
-            "config": self.config().to_dict(),
-            "iterations": self.iterations,
-            "frames": self.frames,
-            "mode": self.mode,
-            "format": RECORDING_FORMAT,
-        }
-        if self.seeds:  # only many-seeds steps: every other step's hash stays as it was
-            data["seeds"] = self.seed_list
-            if self.compare is not None:
-                data["compare"] = self.compare.config().to_dict()
-            if self.rows:
-                data["rows"] = [row.config().to_dict() for row in self.rows]
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True)
 class Step:
     title: str
     text: tuple[str, ...]
@@ -310,44 +157,8 @@ class Lesson:
 # --- parsing ---------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Reads one table, naming the place of any bad field in its error."""
-
-    def __init__(self, table: Any, where: str):
-        if not isinstance(table, dict):
-            raise ConfigError(where, type(table).__name__, "a table")
-        self.table, self.where = table, where
-
-    def get(self, key: str, kind: type | tuple, default: Any = ..., allowed: str = "") -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise ConfigError(f"{self.where}.{key}", "nothing", allowed or "a value (required)")
-            return default
-        value = self.table[key]
-        ok = isinstance(value, kind) and not (isinstance(value, bool) and kind in (int, float))
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value, ok = float(value), True
-        if not ok:
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise ConfigError(f"{self.where}.{key}", value, allowed or f"a {names}")
-        return value
-
-    def choice(self, key: str, options: tuple[str, ...], default: Any = ...) -> str:
-        value = self.get(key, str, default, allowed=", ".join(options))
-        if value not in options:
-            raise ConfigError(f"{self.where}.{key}", value, ", ".join(options))
-        return value
-
-    def unknown(self, known: set[str]) -> None:
-        extra = sorted(set(self.table) - known)
-        if extra:
-            raise ConfigError(
-                f"{self.where}.{extra[0]}", "an unknown field", ", ".join(sorted(known))
-            )
-
-
 def _question(table: Any, where: str) -> Question:
-    r = _Reader(table, where)
+    r = Reader(table, where)
     r.unknown({"kind", "prompt", "answers", "target", "tolerance"})
     kind = r.choice("kind", QUESTION_KINDS)
     prompt = r.get("prompt", str)
@@ -357,7 +168,7 @@ def _question(table: Any, where: str) -> Question:
         return Question(kind, prompt)
     answers = []
     for i, a in enumerate(r.get("answers", list)):
-        ar = _Reader(a, f"{where}.answers[{i + 1}]")
+        ar = Reader(a, f"{where}.answers[{i + 1}]")
         ar.unknown({"text", "correct", "why"})
         answers.append(
             Answer(ar.get("text", str), ar.get("correct", bool, False), ar.get("why", str))
@@ -370,7 +181,7 @@ def _question(table: Any, where: str) -> Question:
 
 
 def _claim(table: Any, where: str) -> Claim:
-    r = _Reader(table, where)
+    r = Reader(table, where)
     r.unknown({"metric", "at", "op", "value", "of"})
     at = r.get("at", (str, int), "end")
     if isinstance(at, str) and at not in ("start", "end"):
@@ -384,94 +195,8 @@ def _claim(table: Any, where: str) -> Claim:
     )
 
 
-def _compare(table: Any, where: str, run: RunSpec) -> RunSpec:
-    """The second setting of a many-seeds step (or a table's row): its own preset and
-    overrides, the run's seeds and length (every setting is judged after the same training)."""
-    r = _Reader(table, where)
-    r.unknown({"preset", "overrides", "label"})
-    spec = replace(
-        run,
-        preset=r.get("preset", str),
-        overrides=r.get("overrides", dict, {}),
-        label=r.get("label", str, ""),
-        compare=None,
-        rows=(),
-    )
-    try:
-        spec.config()
-    except ConfigError as err:
-        raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
-    return spec
-
-
-def _frames(iterations: int, frames: int, where: str) -> None:
-    if not 1 <= iterations <= 100_000:
-        raise ConfigError(f"{where}.iterations", iterations, "1 to 100,000")
-    if not 2 <= frames <= 200 or iterations % frames:
-        raise ConfigError(f"{where}.frames", frames, "2 to 200, dividing the iterations exactly")
-
-
-def _run(table: Any, where: str) -> RunSpec | DiracRun | FganRun:
-    r = _Reader(table, where)
-    if r.table.get("mode") in THEORY_MODES:
-        run = theory_runs.parse(r, where)
-        _frames(run.iterations, run.frames, where)
-        return run
-    r.unknown(
-        {
-            "preset",
-            "seed",
-            "iterations",
-            "frames",
-            "mode",
-            "overrides",
-            "seeds",
-            "label",
-            "compare",
-            "rows",
-        }
-    )
-    spec = RunSpec(
-        preset=r.get("preset", str),
-        seed=r.get("seed", int),
-        iterations=r.get("iterations", int),
-        frames=r.get("frames", int, 80),
-        mode=r.choice("mode", RUN_MODES + THEORY_MODES, "game"),
-        overrides=r.get("overrides", dict, {}),
-        seeds=r.get("seeds", int, 0),
-        label=r.get("label", str, ""),
-    )
-    if spec.seeds and not 2 <= spec.seeds <= MAX_SEEDS:
-        raise ConfigError(f"{where}.seeds", spec.seeds, f"2 to {MAX_SEEDS} seeds side by side")
-    if spec.seeds and spec.mode != "game":
-        raise ConfigError(f"{where}.mode", spec.mode, "game (a many-seeds step trains G)")
-    _frames(spec.iterations, spec.frames, where)
-    try:
-        spec.config()
-    except ConfigError as err:
-        raise ConfigError(f"{where}: {err.setting}", err.given, err.allowed) from None
-    if "compare" in r.table:
-        if not spec.seeds:
-            raise ConfigError(f"{where}.compare", "a second setting", "a run with 2 or more seeds")
-        spec = replace(spec, compare=_compare(r.table["compare"], f"{where}.compare", spec))
-    if "rows" in r.table:
-        rows = r.get("rows", list)
-        if not spec.seeds or not 1 <= len(rows) <= MAX_ROWS:
-            raise ConfigError(
-                f"{where}.rows", len(rows), f"1 to {MAX_ROWS}, on a run with 2 or more seeds"
-            )
-        spec = replace(
-            spec,
-            rows=tuple(_compare(t, f"{where}.rows[{i + 1}]", spec) for i, t in enumerate(rows)),
-        )
-    labels = spec.labels
-    if spec.seeds and (len(set(labels)) != len(labels) or set(labels) & set(CLAIM_OF)):
-        raise ConfigError(f"{where}.label", labels, "a different label for every setting")
-    return spec
-
-
 def _step(table: Any, where: str) -> Step:
-    r = _Reader(table, where)
+    r = Reader(table, where)
     r.unknown(
         {
             "title",
@@ -494,7 +219,7 @@ def _step(table: Any, where: str) -> Step:
     if not views or bad:
         raise ConfigError(f"{where}.views", bad or views, f"one or more of {', '.join(VIEWS)}")
     question = r.table.get("question")
-    run = _run(r.get("run", dict), f"{where}.run")
+    run = parse_run(r.get("run", dict), f"{where}.run")
     image = run.mode == "image"
     allowed = IMAGE_VIEWS if image else THEORY_VIEWS.get(run.mode, GAME_VIEWS)
     kind = "an image run" if image else f"a {run.mode} run"
@@ -555,7 +280,7 @@ def parse_lesson(text: str, name: str = "lesson") -> Lesson:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(name, "text that is not TOML", f"valid TOML ({err})") from None
-    r = _Reader(data, name)
+    r = Reader(data, name)
     r.unknown({"id", "title", "source", "summary", "steps"})
     steps = r.get("steps", list)
     if not steps:

@@ -27,16 +27,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_viz.lessons.format import (
-    H16,
-    LESSON_DIR,
-    SHOWN_SAMPLES,
-    THEORY_MODES,
-    Lesson,
-    RecordingProblem,
-    Step,
-    open_recording,
-)
+from gan_viz.lessons.format import LESSON_DIR, Lesson, Step
+from gan_viz.lessons.runs import THEORY_MODES
+from gan_viz.lessons.stored import H16, SHOWN_SAMPLES, RecordingProblem, open_recording
 from gan_viz.snapshot import Snapshot
 
 RECORDING_DIR = LESSON_DIR / "recordings"

@@ -28,13 +28,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from gan_viz.lessons.format import (
-    H16,
-    SHOWN_SAMPLES,
-    RecordingProblem,
-    Step,
-    open_recording,
-)
+from gan_viz.lessons.format import Step
+from gan_viz.lessons.stored import H16, SHOWN_SAMPLES, RecordingProblem, open_recording
 
 # A seed whose G makes fewer than half of the target's modes at the end has collapsed.
 COLLAPSED_SHARE = 0.5

@@ -1,6 +1,6 @@
 """A lesson step's run that is one of the theory lab's experiments (gan_viz.theory), not a GAN
 trained from a preset: its settings as a frozen dataclass, read from the step's `[steps.run]`
-table and checked field by field (gan_viz.lessons.format calls `parse`).
+table and checked field by field (gan_viz.lessons.runs calls `parse`).
 
 - mode = "dirac": the Dirac-GAN (Mescheder, Geiger, Nowozin 2018, Sec. 2), with the fields of
   gan_viz.theory.dirac.DiracConfig, `iterations`, `frames` and `span` (the pictured window).

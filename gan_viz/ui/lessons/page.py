@@ -13,9 +13,10 @@ import math
 
 import streamlit as st
 
-from gan_viz.lessons.format import THEORY_MODES, Lesson, Step, lessons
+from gan_viz.lessons.format import Lesson, Step, lessons
 from gan_viz.lessons.links import Place, read_place
 from gan_viz.lessons.recording import RecordingProblem, Replay, load_replay
+from gan_viz.lessons.runs import THEORY_MODES
 from gan_viz.lessons.seeds import SeedsReplay
 from gan_viz.links import MAX_ITERATION, config_params
 from gan_viz.ui.common import projector

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_viz.lessons.format import Lesson, RunSpec, Step
+from gan_viz.lessons.format import Lesson, Step
+from gan_viz.lessons.runs import RunSpec
 from gan_viz.lessons.seeds import SeedsReplay, summary
 from gan_viz.links import config_params
 from gan_viz.plots.seeds import panel_seed, seeds_figure

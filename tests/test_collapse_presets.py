@@ -72,24 +72,22 @@ def _modes(name: str, steps: int, seed: int, **changes) -> tuple[float, float]:
 
 @pytest.mark.slow
 def test_ring_collapse_collapses_and_packing_cures_it(one_thread):
-    """Two seeds at 2,000 of the presets' 5,000 iterations (4 runs): the collapse
-    preset sits on at most 3 of 8 modes with mostly high-quality samples; PacGAN's packing, the
-    only change, covers at least 3 modes more on each seed (the 5-seed sweep at the full steps
-    is in benchmarks/results/collapse-ring)."""
-    steps = 2000
-    for seed in (0, 1):
-        collapsed, hq = _modes("ring-collapse", steps, seed)
-        cured, _ = _modes("ring-pacgan", steps, seed)
-        assert collapsed <= 3 and hq >= 0.4, (seed, collapsed, hq)
-        assert cured >= collapsed + 3, (seed, collapsed, cured)
+    """One seed at 1,000 of the presets' 5,000 iterations (2 runs, ~25 s): the collapse preset
+    sits on at most 3 of 8 modes with mostly high-quality samples; PacGAN's packing, the only
+    change, covers at least 3 modes more. The odds over seeds are the lesson's table step
+    (5 seeds, checked by its claims) and benchmarks/results/collapse-ring."""
+    collapsed, hq = _modes("ring-collapse", 1000, 0)
+    cured, _ = _modes("ring-pacgan", 1000, 0)
+    assert collapsed <= 3 and hq >= 0.4, (collapsed, hq)
+    assert cured >= collapsed + 3, (collapsed, cured)
 
 
 @pytest.mark.slow
 def test_unrolling_covers_the_ring_where_its_rates_alone_do_not(one_thread):
-    """One seed at 1,500 of the preset's 5,000 iterations (~30 s): at ring-unrolled's rates,
+    """One seed at 1,000 of the preset's 5,000 iterations (~35 s): at ring-unrolled's rates,
     G without unrolling holds at most 3 of 8 modes; with the 5 unrolled steps it covers at least
     7 (the 5-seed sweeps: benchmarks/results/collapse-ring and collapse-unrolled)."""
-    steps = 1500
+    steps = 1000
     plain, _ = _modes("ring-unrolled", steps, 0, objective={"unrolled_steps": 0})
     cured, _ = _modes("ring-unrolled", steps, 0)
     assert plain <= 3 and cured >= 7, (plain, cured)

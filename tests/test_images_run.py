@@ -55,17 +55,20 @@ def test_short_dcgan_training_makes_several_recognisable_digits(make_run, classi
         device="cpu",
     )
     run = make_run(cfg)
-    run.train(300)
-    assert run.diverged is None and run.step_count == 300
+    run.train(500)
+    assert run.diverged is None and run.step_count == 500
     fd = run.history.columns()["fd"]
-    assert run.history.columns()["step"].tolist() == [0, 100, 200, 300]
+    assert run.history.columns()["step"].tolist() == [0, 100, 200, 300, 400, 500]
     assert fd[-1] < 0.75 * fd[0]
-    # an independent look: 1,000 fresh samples through the classifier
+    # An independent look: 1,000 fresh samples through the classifier, 5 or more digits made
+    # recognisably at least 5 times each. (At 300 iterations G made 4 or 5 such digits, which
+    # one depending on the classifier a session trains; at 500, 8 or 9.)
     digits = torch.from_numpy(run.sample(1000, seed=123))
     with torch.no_grad():
         probs = torch.softmax(classifier_cache[1].net(to_model(digits)), 1).numpy()
     confident = probs.max(1) > CONFIDENT
-    assert len(np.unique(probs.argmax(1)[confident])) >= 5
+    counts = np.bincount(probs.argmax(1)[confident], minlength=10)
+    assert np.sum(counts >= 5) >= 5, counts
     # what the page's interpolation caption says: along paths in z, the classifier is least sure
     # where the digit changes (measured on the mnist-dcgan preset at 3,000 iterations: 19% of
     # the cells beside a change recognised, 73% of the others)

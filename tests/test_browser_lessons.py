@@ -44,8 +44,9 @@ def browser():
 
 
 def replay_frame(page) -> str | None:
-    """The frame the replay chart shows now (its data-frame), None before it is drawn."""
-    for frame in page.frames:
+    """The frame the newest replay chart shows now (its data-frame), None before it is drawn
+    (the newest: a rerun may leave the old one on the page a moment)."""
+    for frame in reversed(page.frames):
         try:
             value = frame.evaluate(
                 "() => { const c = document.getElementById('chart');"

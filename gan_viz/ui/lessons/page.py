@@ -268,30 +268,27 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             f"{right} of {len(replay_view.mode_names(replay))} modes called right. Your picks "
             "are the purple circles on the picture."
         )
-    elif slot["answer"] is not None and replay is not None and step.run.mode == "image":
-        actual = replay_view.point_truth(replay, q.target)
-        near = "within" if abs(actual - slot["answer"]) <= q.tolerance else "further than"
-        st.markdown(
-            f"Your tallest bar: {slot['answer']:.0%} of G's digits. At the end the tallest bar "
-            f"holds {actual:.0%}: {near} {q.tolerance:.0%} of it. Your guess is the dashed purple "
-            "line across the histogram."
-        )
-    elif slot["answer"] is not None and replay is not None and step.run.mode in THEORY_MODES:
-        actual = replay_view.point_truth(replay, q.target)
-        near = "within" if abs(actual - slot["answer"]) <= q.tolerance else "further than"
-        st.markdown(
-            f"Your distance: {slot['answer']:.2f}. At the end the iterates are {actual:.2f} from "
-            f"(0, 0): {near} {q.tolerance:g} of it. Your guess is the dashed purple circle."
-        )
-    elif slot["answer"] is not None and replay is not None:
-        actual = replay_view.point_truth(replay, q.target)
-        near = abs(actual - slot["answer"]) <= q.tolerance
-        verdict = "within" if near else "further than"
-        st.markdown(
-            f"Your marker: x = {slot['answer']:.2f}. At the end the centre of p_g is at "
-            f"x = {actual:.2f}: {verdict} {q.tolerance:g} of it. Your marker is the purple "
-            "line on the picture."
-        )
+    elif slot["answer"] is not None and replay is not None:  # a point: the guess against the end
+        yours, actual = slot["answer"], replay_view.point_truth(replay, q.target)
+        near = "within" if abs(actual - yours) <= q.tolerance else "further than"
+        if step.run.mode == "image":
+            line = (
+                f"Your tallest bar: {yours:.0%} of G's digits. At the end the tallest bar holds "
+                f"{actual:.0%}: {near} {q.tolerance:.0%} of it. Your guess is the dashed purple "
+                "line across the histogram."
+            )
+        elif step.run.mode in THEORY_MODES:
+            line = (
+                f"Your distance: {yours:.2f}. At the end the iterates are {actual:.2f} from "
+                f"(0, 0): {near} {q.tolerance:g} of it. Your guess is the dashed purple circle."
+            )
+        else:
+            line = (
+                f"Your marker: x = {yours:.2f}. At the end the centre of p_g is at "
+                f"x = {actual:.2f}: {near} {q.tolerance:g} of it. Your marker is the purple "
+                "line on the picture."
+            )
+        st.markdown(line)
 
 
 def _point_scale(step: Step, replay: Replay | None) -> tuple[str, float, float, float]:

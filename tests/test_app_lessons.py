@@ -26,6 +26,12 @@ def open_page(**params) -> AppTest:
     return at
 
 
+def answer(at: AppTest):
+    """The question's radio (the lesson picker above it is a radio too)."""
+    (found,) = [r for r in at.radio if r.label == "Your answer"]
+    return found
+
+
 def button(at: AppTest, label: str):
     (found,) = [b for b in at.button if b.label == label]
     return found
@@ -38,14 +44,14 @@ def test_step_3_link_answer_reveal_and_next_update_the_url():
     assert step.formula in at.latex[0].value
     assert button(at, "Reveal").disabled  # nothing to reveal before an answer
     wrong = next(a for a in step.question.answers if not a.correct)
-    at.radio[0].set_value(wrong.text).run()
+    answer(at).set_value(wrong.text).run()
     button(at, "Reveal").click().run()
     shown = " ".join(m.value for m in at.markdown)
     assert step.reveal in shown
     for a in step.question.answers:  # every answer explained, the student's marked
         assert a.why in shown
     assert f":red[Wrong]: **{wrong.text}** (your answer)" in shown
-    assert at.radio[0].disabled
+    assert answer(at).disabled
     button(at, "Next →").click().run()
     assert at.query_params["step"] == "4" and at.query_params["lesson"] == "minimax"
     assert at.subheader[0].value.startswith("Step 4 of")
@@ -65,7 +71,9 @@ def test_skip_the_question_reveals_without_an_answer():
 
 def test_a_marker_question_reports_where_p_g_ended():
     at = open_page(lesson="minimax", step="5")
+    assert button(at, "Reveal").disabled  # the slider's starting place is not a guess
     at.slider[0].set_value(0.0).run()
+    assert not button(at, "Reveal").disabled
     button(at, "Reveal").click().run()
     shown = " ".join(m.value for m in at.markdown)
     assert "Your marker: x = 0.00" in shown and "within 0.5 of it" in shown
@@ -118,7 +126,7 @@ def test_a_dirac_step_asks_before_the_reveal_and_explains_every_answer():
     assert at.subheader[0].value == f"Step 3 of 9: {step.title}"
     assert not [p for p in at.get("page_link")]  # no playground run behind a theory step
     right = next(a for a in step.question.answers if a.correct)
-    at.radio[0].set_value(right.text).run()
+    answer(at).set_value(right.text).run()
     button(at, "Reveal").click().run()
     shown = " ".join(m.value for m in at.markdown)
     assert step.reveal in shown and f":green[Right]: **{right.text}** (your answer)" in shown
@@ -178,7 +186,7 @@ def test_a_table_step_hides_its_numbers_until_the_reveal_then_reads_its_recordin
     assert list(hidden.value["configuration"]) == step.run.labels
     assert set(hidden.value["modes captured"]) == {"?"}  # the numbers are the answer
     right = next(a for a in step.question.answers if a.correct)
-    at.radio[0].set_value(right.text).run()
+    answer(at).set_value(right.text).run()
     button(at, "Reveal").click().run()
     assert not at.exception, [e.value for e in at.exception]
     (table,) = at.table

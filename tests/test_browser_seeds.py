@@ -78,4 +78,8 @@ def test_reveal_shows_the_seeds_and_a_click_opens_that_run_in_the_playground(ser
     query = page.url.split("?", 1)[1].split("&")
     assert "seed=3" in query and f"preset={cure.preset}" in query
     page.get_by_text("Iteration 0 ·").first.wait_for(timeout=120_000)
+    # Back returns to the step the click came from
+    page.go_back()
+    page.get_by_text(f"Step {STEP} of {len(LESSON.steps)}").first.wait_for(timeout=60_000)
+    wait_until(lambda: f"step={STEP}" in page.url, 10, "the URL at the step", page)
     page.close()

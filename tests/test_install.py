@@ -40,7 +40,7 @@ def test_an_installed_wheel_serves_the_app_from_any_folder(tmp_path):
     assert (site / "gan_viz" / "ui" / "streamlit.toml").exists()
     assert (site / "gan_viz" / "ui" / "common" / "live_chart.html").exists()
     assert (site / "gan_viz" / "ui" / "lessons" / "replay_chart.html").exists()
-    assert (site / "gan_viz" / "ui" / "common" / "vendor" / "plotly-cartesian.min.js").exists()
+    assert (site / "gan_viz" / "ui" / "common" / "vendor" / "plotly-replay.min.js").exists()
     assert list((site / "gan_viz" / "lessons" / "recordings").glob("*.npz"))
     assert list((site / "gan_viz" / "drawings").glob("*.json"))
 

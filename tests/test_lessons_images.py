@@ -13,6 +13,7 @@ from gan_viz.lessons.claims import check, metric_value
 from gan_viz.lessons.format import lessons, parse_lesson
 from gan_viz.lessons.recording import load_replay, read_recording, record_step, save_recording
 from gan_viz.lessons.runs import IMAGE_EVAL_SAMPLES, IMAGE_GRID
+from gan_viz.ui.common.plotly_component import REPLAY_TRACES
 from gan_viz.ui.lessons import image_views
 from gan_viz.ui.lessons.image_views import digits_figure, frame_title
 
@@ -174,9 +175,9 @@ def test_the_digits_figure_animates_the_grid_beside_its_histogram(recorded, tmp_
     # the shape replay_chart plays: data, layout, frames named 0.. with a title each
     assert [f["name"] for f in fig["frames"]] == ["0", "1", "2"]
     assert all(set(f["layout"]) == {"title"} for f in fig["frames"])
-    # cartesian traces only, and no plotly controls: the component brings its own
+    # traces the replay's plotly.js draws, and no plotly controls: the component brings its own
     types = {t["type"] for f in fig["frames"] for t in f["data"]}
-    assert types <= {"heatmap", "bar"} and "heatmap" in types
+    assert types <= REPLAY_TRACES and "heatmap" in types
     assert "sliders" not in fig["layout"] and "updatemenus" not in fig["layout"]
     heat, classified, sure = fig["frames"][2]["data"]
     assert heat.get("xaxis", "x") == "x" and classified["xaxis"] == "x2"

@@ -21,6 +21,7 @@ from gan_viz.lessons.recording import (
 )
 from gan_viz.lessons.theory_runs import DiracRun
 from gan_viz.theory.dirac import DiracConfig, DiracGame
+from gan_viz.ui.common.plotly_component import REPLAY_TRACES
 from gan_viz.ui.lessons.theory_views import circle, dirac_figure, fgan_figure, point_range
 
 DIRAC = """
@@ -58,9 +59,6 @@ at = "end"
 op = ">"
 value = 1.0
 """
-
-# A cartesian plot the replay's partial plotly.js bundle draws (no scattergl, no 3-D).
-CARTESIAN = {"scatter", "heatmap", "contour", "bar", "histogram"}
 
 
 def values(array) -> np.ndarray:
@@ -185,7 +183,7 @@ def replay(tmp_path_factory):
 def test_the_dirac_animation_is_a_plain_figure_with_a_frame_per_recorded_iteration(replay):
     figure = json.loads(plotly.io.to_json(dirac_figure(replay, replay.n_frames), validate=False))
     assert set(figure) == {"data", "layout", "frames"}
-    assert {t["type"] for t in figure["data"]} <= CARTESIAN
+    assert {t["type"] for t in figure["data"]} <= REPLAY_TRACES
     # The replay supplies its own play/pause and scrubber: the figure brings none.
     assert "sliders" not in figure["layout"] and "updatemenus" not in figure["layout"]
     frames = figure["frames"]
@@ -288,7 +286,7 @@ def test_an_fgan_recording_is_deterministic_and_its_bound_stays_below_d_f(tmp_pa
         )
     # The picture: the critic T moves, alone, one frame per recorded critic step.
     figure = fgan_figure(replay, replay.n_frames, bound=False)
-    assert {t["type"] for t in figure["data"]} <= CARTESIAN
+    assert {t["type"] for t in figure["data"]} <= REPLAY_TRACES
     assert "sliders" not in figure["layout"] and "updatemenus" not in figure["layout"]
     assert [f["traces"] for f in figure["frames"]] == [[2]] * 5
     np.testing.assert_array_equal(figure["frames"][4]["data"][0]["y"], replay.arrays["t"][4])

@@ -3,11 +3,11 @@ bundle, so nothing is fetched from the network. Streamlit serves a component's f
 inside its folder, so the two are copied, once per version of either, into a cache folder.
 
 Two bundles: the full plotly.min.js of the plotly Python package (the live charts, which draw
-WebGL scatters), and plotly.js's own "cartesian" partial bundle, vendored in vendor/ (scatter,
-heatmap, contour, bar, histogram, image, ...: every trace a replay draws). It is a third of the
-size, so a lesson's replay is drawn sooner after its link opens (benchmarks/RESULTS.md,
-"Lesson links"). `scripts/vendor_plotly.sh` refreshes it to the version the plotly package
-bundles; tests/test_replay_component.py checks the two versions agree.
+WebGL scatters), and a bundle of plotly.js's core with only the traces a lesson replay draws
+(REPLAY_TRACES), vendored in vendor/ and built by `scripts/vendor_plotly.sh` at the version the
+plotly package bundles (tests/test_replay_component.py checks the two agree). The browser parses
+it in half the time of plotly.js's own "cartesian" bundle, so a lesson link moves sooner
+(benchmarks/RESULTS.md, "Lesson links").
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import plotly
 VENDOR = Path(__file__).parent / "vendor"
 BUNDLES = {
     "full": Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-    "cartesian": VENDOR / "plotly-cartesian.min.js",
+    "replay": VENDOR / "plotly-replay.min.js",
 }
+REPLAY_TRACES = frozenset({"scatter", "bar", "heatmap", "histogram"})
 
 
 def bundle_version(path: Path) -> str:
@@ -39,8 +40,9 @@ def plotly_component_folder(name: str, index_html: str, bundle: str = "full") ->
     """The folder holding index.html (this text) and the bundle as plotly.min.js, made on first
     use."""
     source = BUNDLES[bundle]
+    stat = source.stat()  # a rebuilt bundle gets a folder of its own
     tag = hashlib.sha1(
-        index_html.encode() + plotly.__version__.encode() + bundle.encode()
+        f"{index_html}{plotly.__version__}{bundle}{stat.st_size}{stat.st_mtime_ns}".encode()
     ).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / f"gan-viz-{name}-{tag}"
     if not (folder / "plotly.min.js").exists():

@@ -8,7 +8,7 @@ together. The builders draw the first frame; each further frame changes only the
 levels and the bars' heights, so a replay of 30 frames builds in a few milliseconds a frame
 rather than through graph objects' validation. The figure is a plain dict
 `{data, layout, frames: [{name, data, layout: {title}}]}` played by replay_chart, which brings
-its own play/pause and scrubber; only cartesian traces (heatmap, bar).
+its own play/pause and scrubber; only heat maps and bars (REPLAY_TRACES).
 """
 
 from __future__ import annotations

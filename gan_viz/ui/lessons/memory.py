@@ -3,8 +3,9 @@ reads localStorage once when the page opens and writes it whenever the answers o
 change. Written here since no maintained Streamlit component both reads and writes localStorage
 without a round trip per key.
 
-The first run of a page writes nothing: it waits for what the browser remembers (one rerun), so
-an empty session never wipes a student's answers.
+The browser sends what it remembers before the page may write over it (one rerun), so an empty
+session never wipes a student's answers; a browser that remembers nothing sends nothing, so a
+first visit costs no rerun (the replay starts sooner).
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def restore(lessons: dict[str, Lesson], slots: dict) -> tuple[str, int] | None:
 
 
 def keep(place: tuple[str, int], slots: dict) -> None:
-    """Draw the component: it sends the memory once, and writes this one once it has."""
-    save = None
-    if st.session_state.get(MERGED):
-        save = json.dumps(memory.dump(place, slots), sort_keys=True)
-    _declare()(save=save, key=KEY, default=None, height=0)
+    """Draw the component: it writes this memory once the browser's own has been merged (or
+    when the browser holds none)."""
+    save = json.dumps(memory.dump(place, slots), sort_keys=True)
+    merged = bool(st.session_state.get(MERGED))
+    _declare()(save=save, merged=merged, key=KEY, default=None, height=0)

@@ -41,6 +41,7 @@ def _replay(lesson_id: str, index: int) -> Replay | SeedsReplay:
     return load_replay(_lessons()[lesson_id], index)
 
 
+LAST = "lessons-last"  # the place this tab last showed
 HERO = ("minimax", 7)  # the Home page's moving picture: p_g settles on p_data and D on 1/2
 
 
@@ -74,6 +75,10 @@ def render() -> None:
     remembered = memory.restore(every, _state())
     if remembered and bare:
         _go(*remembered)
+    elif "lesson" not in st.query_params and LAST in st.session_state:
+        # Back from another page (Streamlit's first run after it drops the URL's query:
+        # streamlit/streamlit#9279), or the Lessons entry in the navigation: where this tab was.
+        _go(*st.session_state[LAST])
     place = read_place(st.query_params.to_dict(), every)
     if place.notice:
         st.info(place.notice)
@@ -85,12 +90,13 @@ def render() -> None:
 
     ids = list(every)
     st.session_state["lesson_pick"] = place.lesson
-    st.selectbox(
+    st.radio(
         "Lesson",
         ids,
         format_func=lambda i: every[i].title,
         key="lesson_pick",
         on_change=_on_pick,
+        horizontal=True,
     )
     st.caption(f"{lesson.summary} Source: {lesson.source}.")
     st.subheader(f"Step {place.step} of {len(lesson.steps)}: {step.title}")
@@ -129,6 +135,7 @@ def render() -> None:
         paused = None if replay is None else replay_view.stopped_at(lesson.id, index, replay)
         _train_live(step, paused)
     _navigation(lesson, place.step)
+    st.session_state[LAST] = (lesson.id, place.step)
     memory.keep((lesson.id, place.step), _state())
 
 
@@ -232,15 +239,18 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         if slot["answer"] is not None:  # an answer remembered by the browser may lie outside
             start = min(max(float(slot["answer"]), lo), hi)
         st.session_state.setdefault(f"answer-{key}", start)
-        value = st.slider(
+        # The slider's starting place is not an answer: only moving it (or a click on the
+        # picture) is, so no mark is drawn and Reveal waits until the student has guessed.
+        st.slider(
             label,
             min_value=lo,
             max_value=hi,
             step=stride,
             key=f"answer-{key}",
             disabled=slot["revealed"],
+            on_change=_slid,
+            args=(slot, f"answer-{key}"),
         )
-        slot["answer"] = value
     if not slot["revealed"]:
         left, right = st.columns(2)
         if left.button("Reveal", type="primary", disabled=slot["answer"] is None):
@@ -289,6 +299,10 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
                 "line on the picture."
             )
         st.markdown(line)
+
+
+def _slid(slot: dict, widget: str) -> None:
+    slot["answer"] = st.session_state[widget]
 
 
 def _point_scale(step: Step, replay: Replay | None) -> tuple[str, float, float, float]:

@@ -17,7 +17,7 @@ student stopped the replay.
 The frame on screen is written to the chart element's `data-frame` attribute (and the count of
 frames drawn to `data-drawn`), so a browser test can see that the replay moves.
 
-plotly.js is the vendored cartesian bundle (gan_viz.ui.common.plotly_component): nothing is
+plotly.js is the vendored replay bundle (gan_viz.ui.common.plotly_component): nothing is
 fetched from the network.
 """
 
@@ -61,7 +61,7 @@ def replay_chart(
     the student pauses or scrubs. Returns the last value sent."""
     global _component
     if _component is None:
-        folder = plotly_component_folder("replay", INDEX_HTML, bundle="cartesian")
+        folder = plotly_component_folder("replay", INDEX_HTML, bundle="replay")
         _component = components.declare_component("gan_viz_replay", path=str(folder))
     return _component(
         figure=figure_json,

@@ -67,7 +67,7 @@ def _build(replay: Replay, frames: int, projector: bool, mode: str) -> str:
     the playground's own plain-dict builders (spec_1d / spec_2d, the live feed's): graph objects
     took ~90 ms a frame to validate, these a few, so a step's replay builds in well under a
     second and no build thread competes with the server for the interpreter. WebGL scatters
-    become SVG ones: the replay draws with plotly.js's cartesian bundle (replay_chart), and a
+    become SVG ones: the replay draws with a plotly.js bundle without WebGL (replay_chart), and a
     frame's few hundred points draw as fast in SVG."""
     clock = "D step" if mode == "d_only" else "iteration"  # G frozen: the clock is D's steps
     specs = []

@@ -8,6 +8,7 @@ prints when the chart's iframe had loaded plotly.js, received the figure and plo
 Medians over the rounds. Load average is printed: on a shared machine it dominates.
 
     python benchmarks/lessons_open.py [--links "lessons?lesson=minimax&step=3" ...] [--rounds 5]
+        [--viewport 1366x768]
 
 Targets (issue 18): moving within 2 s of opening the link; >= 15 frames per second.
 """
@@ -41,8 +42,8 @@ def chart_state(page) -> dict | None:
     return None
 
 
-def one_open(browser, url: str, seconds: float) -> dict:
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+def one_open(browser, url: str, seconds: float, viewport: dict) -> dict:
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     start_epoch, start = time.time(), time.monotonic()
     page.goto(url)
@@ -79,7 +80,9 @@ def main() -> None:
     parser.add_argument("--links", nargs="+", default=["lessons?lesson=minimax&step=3"])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--viewport", default="1400x1400", help="the window, e.g. 1366x768")
     args = parser.parse_args()
+    width, height = (int(v) for v in args.viewport.split("x"))
     app = AppServer("bench-lessons")
     try:
         with sync_playwright() as p:
@@ -90,7 +93,12 @@ def main() -> None:
             page.close()
             print("frames/s: the revealed run playing (nan: the step asks no question)")
             for link in args.links:
-                runs = [one_open(browser, app.url + link, args.seconds) for _ in range(args.rounds)]
+                runs = [
+                    one_open(
+                        browser, app.url + link, args.seconds, {"width": width, "height": height}
+                    )
+                    for _ in range(args.rounds)
+                ]
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                 print(
                     f"{link}: in the page: iframe loaded {med['loaded']:.2f} s, figure received"

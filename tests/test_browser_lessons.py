@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from tests.browser import CHROMIUM_ARGS, AppServer, button, chromium_path, shot, wait_until
@@ -148,6 +149,17 @@ def replay_iframe(page):
     return wait_until(plotted, 60, "the replay plotted", page)
 
 
+def in_replay(page, script: str, otherwise=None):
+    """`script` run in the newest plotted replay, or `otherwise` when that frame is removed under
+    the call (a teaser's, replaced by the revealed run)."""
+    try:
+        return replay_iframe(page).evaluate(script)
+    except PlaywrightError as err:
+        if "detached" not in str(err):
+            raise
+        return otherwise
+
+
 def click_on_picture(page, x: float, y: float) -> None:
     """Click the replay's picture at data coordinates (x, y)."""
     frame = replay_iframe(page)
@@ -165,8 +177,7 @@ def test_a_marker_placed_on_the_picture_is_drawn_over_the_outcome(server, browse
     page.locator(".st-key-answer-minimax-0").get_by_text("1.00").wait_for(timeout=30_000)
     wait_until(
         lambda: any(
-            t == "line" and abs(x0 - 1.0) < 1e-9
-            for t, x0, _ in replay_iframe(page).evaluate(SHAPES)
+            t == "line" and abs(x0 - 1.0) < 1e-9 for t, x0, _ in in_replay(page, SHAPES, [])
         ),
         30,
         "the marker on the picture",
@@ -268,8 +279,7 @@ def test_a_distance_is_answered_by_clicking_the_dirac_plane(server, browser):
     page.locator(".st-key-answer-oscillation-4").get_by_text("2.00").wait_for(timeout=30_000)
     wait_until(
         lambda: any(
-            t == "circle" and abs(x0 + 2.0) < 1e-9
-            for t, x0, _ in replay_iframe(page).evaluate(SHAPES)
+            t == "circle" and abs(x0 + 2.0) < 1e-9 for t, x0, _ in in_replay(page, SHAPES, [])
         ),
         30,
         "the guess drawn as a circle",
@@ -279,7 +289,7 @@ def test_a_distance_is_answered_by_clicking_the_dirac_plane(server, browser):
     page.get_by_text("Your distance: 2.00").wait_for(timeout=30_000)
     # the whole run plays (in the newest replay: the teaser's may linger), the guess over it
     newest = "() => Number(document.getElementById('chart').dataset.frame || 0)"
-    wait_until(lambda: replay_iframe(page).evaluate(newest) > 5, 60, "the full replay", page)
+    wait_until(lambda: in_replay(page, newest, 0) > 5, 60, "the full replay", page)
     assert any(t == "circle" for t, _, _ in replay_iframe(page).evaluate(SHAPES))
     shot(page, "lessons-distance-revealed")
     page.close()

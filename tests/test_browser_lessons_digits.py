@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 
 from gan_viz.lessons.format import lessons
 from tests.browser import CHROMIUM_ARGS, AppServer, button, chromium_path, shot, wait_until
-from tests.test_browser_lessons import children, replay_frame, replay_iframe
+from tests.test_browser_lessons import children, in_replay, replay_frame, replay_iframe
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -85,7 +85,7 @@ def test_the_tallest_bar_is_guessed_by_clicking_the_bars_and_drawn_over_the_reve
     # the slider takes the clicked share (to 0.01) and the bars carry the guessed height
     widget = page.locator(f".st-key-answer-digits-{number - 1}")
     wait_until(lambda: widget.get_by_text("0.25").count() > 0, 30, "the slider at 0.25", page)
-    wait_until(lambda: replay_iframe(page).evaluate(GUESSES) == [125], 30, "the guessed line", page)
+    wait_until(lambda: in_replay(page, GUESSES) == [125], 30, "the guessed line", page)
     button(page, "Reveal").click()
     page.get_by_text("Your tallest bar: 25% of G's digits").wait_for(timeout=30_000)
     page.get_by_text("within 10% of it").wait_for()  # the run ends with 18% on its tallest bar

@@ -41,7 +41,7 @@ DIGITS_HEIGHT = 460
 # showed a blank grid in about half the samples taken mid-animation, 4 a second in 1 of ~18;
 # and a frame of 36 digits needs a moment to read anyway.
 FRAME_MS = 250
-GRID_DOMAIN, BARS_DOMAIN = (0.0, 0.46), (0.56, 1.0)  # left: the digits; right: their classes
+GRID_DOMAIN, BARS_DOMAIN = (0.0, 0.44), (0.6, 1.0)  # left: the digits; right: their classes
 CURVES = ("step", "fd", "fd_floor", "covered", "class_kl")  # the curves an image step shows
 
 

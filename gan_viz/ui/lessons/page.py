@@ -99,12 +99,6 @@ def render() -> None:
         horizontal=True,
     )
     st.caption(f"{lesson.summary} Source: {lesson.source}.")
-    st.subheader(f"Step {place.step} of {len(lesson.steps)}: {step.title}")
-    for sentence in step.text:
-        st.markdown(sentence)
-    st.latex(step.formula)
-    if step.source:
-        st.caption(f"Source: {step.source}")
 
     slot = _state().setdefault((lesson.id, index), {"answer": None, "revealed": False})
     if step.question is None:
@@ -119,24 +113,44 @@ def render() -> None:
         _picture_answer(lesson, index, step, replay, slot)
     elif replay is not None and not slot["revealed"] and step.run.mode == "dirac":
         _distance_answer(lesson, index, step, replay, slot)
-    _question(step, slot, replay, f"{lesson.id}-{index}")
-    if isinstance(replay, SeedsReplay):  # each panel (or row) links to its own runs
-        views = table_view if "table" in step.views else seeds_view
-        views.show(lesson, index, step, replay, slot, projector.on())
-    elif replay is not None:
-        if step.run.mode in THEORY_MODES:
-            views = theory_views
-        elif step.run.mode == "image":
-            views = image_views
-        else:
-            views = replay_view
-        views.show(lesson, index, step, replay, slot, projector.on())
+    key = f"{lesson.id}-{index}"
+    st.subheader(f"Step {place.step} of {len(lesson.steps)}: {step.title}")
+    st.latex(step.formula)  # the width of the page: a formula is often wider than a column
+    if step.source:
+        st.caption(f"Source: {step.source}")
+    if isinstance(replay, SeedsReplay) or replay is None:  # wide views, under the question
+        _step_text(step)
+        _question(step, slot, replay, key)
+        if replay is not None:  # each panel (or row) links to its own runs
+            views = table_view if "table" in step.views else seeds_view
+            views.show(lesson, index, step, replay, slot, projector.on())
+    else:
+        # The replay beside the text, so it is on the first screen of a laptop or projector and
+        # plays as the step opens. It is drawn first (every answer it marks is already in the
+        # slot: the widgets write theirs in callbacks), so its frame starts loading first.
+        text, picture = st.columns([2, 3], gap="medium")
+        with picture:
+            if step.run.mode in THEORY_MODES:
+                views = theory_views
+            elif step.run.mode == "image":
+                views = image_views
+            else:
+                views = replay_view
+            views.show(lesson, index, step, replay, slot, projector.on())
+        with text:
+            _step_text(step)
+            _question(step, slot, replay, key)
     if slot["revealed"] and step.run.mode == "game" and not step.run.seeds:
         paused = None if replay is None else replay_view.stopped_at(lesson.id, index, replay)
         _train_live(step, paused)
     _navigation(lesson, place.step)
     st.session_state[LAST] = (lesson.id, place.step)
     memory.keep((lesson.id, place.step), _state())
+
+
+def _step_text(step: Step) -> None:
+    for sentence in step.text:
+        st.markdown(sentence)
 
 
 def _train_live(step: Step, paused: int | None = None) -> None:
@@ -231,6 +245,8 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             labels,
             key=f"answer-{key}",
             disabled=slot["revealed"],
+            on_change=_picked,
+            args=(slot, f"answer-{key}"),
         )
         slot["answer"] = picked if picked or slot["answer"] is None else slot["answer"]
     else:
@@ -303,6 +319,10 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
 
 def _slid(slot: dict, widget: str) -> None:
     slot["answer"] = st.session_state[widget]
+
+
+def _picked(slot: dict, widget: str) -> None:
+    slot["answer"] = st.session_state[widget] or None
 
 
 def _point_scale(step: Step, replay: Replay | None) -> tuple[str, float, float, float]:

@@ -204,3 +204,12 @@ def test_a_table_step_hides_its_numbers_until_the_reveal_then_reads_its_recordin
     seeds = [p.proto for p in at.get("page_link") if p.proto.label.startswith("seed ")]
     assert len(seeds) == len(step.run.settings) * step.run.seeds
     assert f"preset={step.run.rows[-1].preset}" in seeds[-1].query_string
+
+
+def test_a_projector_spends_its_rows_on_the_step_not_the_lessons_summary():
+    at = open_page(lesson="minimax", step="3")
+    assert any(MINIMAX.summary in c.value for c in at.caption)
+    at.session_state["projector"] = True  # the sidebar's switch (gan_viz.ui.common.projector)
+    at.run()
+    assert not any(MINIMAX.summary in c.value for c in at.caption)
+    assert at.subheader[0].value.startswith("Step 3 of")

@@ -98,7 +98,8 @@ def render() -> None:
         on_change=_on_pick,
         horizontal=True,
     )
-    st.caption(f"{lesson.summary} Source: {lesson.source}.")
+    if not projector.on():  # a projector's rows go to the step and its picture
+        st.caption(f"{lesson.summary} Source: {lesson.source}.")
 
     slot = _state().setdefault((lesson.id, index), {"answer": None, "revealed": False})
     if step.question is None:

@@ -209,7 +209,7 @@ def shoot_lessons_digits(browser, app: App, out: Path) -> None:
     page.get_by_text("Predict first.").wait_for(timeout=60_000)
     wait_until(page, lambda: plots_drawn(page, 1), 120, "the replay")
     page.wait_for_timeout(1500)  # the replay loops: let it move past its first frame
-    save(page, out, "lessons-digits", page.get_by_text("Step 1 of"), height=1240)
+    save(page, out, "lessons-digits", page.get_by_text("Step 1 of"), height=900)
     context.close()
 
 

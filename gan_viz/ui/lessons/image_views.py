@@ -41,7 +41,7 @@ DIGITS_HEIGHT = 460
 # showed a blank grid in about half the samples taken mid-animation, 4 a second in 1 of ~18;
 # and a frame of 36 digits needs a moment to read anyway.
 FRAME_MS = 250
-GRID_DOMAIN, BARS_DOMAIN = (0.0, 0.44), (0.6, 1.0)  # left: the digits; right: their classes
+GRID_DOMAIN, BARS_DOMAIN = (0.0, 0.44), (0.64, 1.0)  # left: the digits; right: their classes
 CURVES = ("step", "fd", "fd_floor", "covered", "class_kl")  # the curves an image step shows
 
 
@@ -80,13 +80,13 @@ def marks(replay: Replay, kind: str, answer) -> list[dict]:
 
 
 def frame_title(replay: Replay, i: int) -> str:
-    """'iteration 1,500 · 31 of 36 digits recognised · 10 digits covered'."""
+    """'iteration 1,500 · 31/36 recognised · 10/10 digits covered' (short: it tops a column)."""
     a = replay.arrays
     sure = int((a["grid_confidence"][i].astype(float) > CONFIDENT).sum())
     covered = int(replay.columns["covered"][i])
     return (
-        f"iteration {int(a['iteration'][i]):,} · {sure} of {len(a['grid'][i])} digits "
-        f"recognised · {covered} of 10 digits covered"
+        f"iteration {int(a['iteration'][i]):,} · {sure}/{len(a['grid'][i])} recognised · "
+        f"{covered}/10 digits covered"
     )
 
 

@@ -46,6 +46,15 @@ if (!parent.__ganVizKeysListening) {
 </script>"""
 
 
+def _script_frame(html: str) -> None:
+    """A same-origin frame of no size that runs `html`: st.iframe where this Streamlit has it
+    (components.html is deprecated since 1.56 and due to be removed), else components.html."""
+    if hasattr(st, "iframe"):
+        st.iframe(html, width=1, height=1)
+    else:
+        components.html(html, height=0, width=0)
+
+
 def key_class(widget_key: str) -> str:
     """The CSS class Streamlit gives an element with this key (its frontend's own rule)."""
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
@@ -59,6 +68,6 @@ def presenter_keys(bindings: dict[str, str | list[str]], help_text: str | None =
     classes = {
         k: [key_class(w) for w in ([w] if isinstance(w, str) else w)] for k, w in every.items()
     }
-    components.html(_SCRIPT % json.dumps(classes), height=0, width=0)
+    _script_frame(_SCRIPT % json.dumps(classes))
     if help_text:
         st.caption(f"Keys: {help_text} · p projector")

@@ -198,7 +198,8 @@ def _picture_answer(lesson: Lesson, index: int, step: Step, replay: Replay, slot
     elif kind == "modes" and isinstance(clicked.get("modes"), list):
         names = replay_view.mode_names(replay)
         picked = [names[k] for k in clicked["modes"] if isinstance(k, int) and 0 <= k < len(names)]
-        slot["answer"] = st.session_state[widget] = picked
+        st.session_state[widget] = picked
+        slot["answer"] = picked or None  # the last mode clicked off: no answer
 
 
 def _distance_answer(lesson: Lesson, index: int, step: Step, replay: Replay, slot: dict) -> None:
@@ -240,16 +241,15 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         labels = replay_view.mode_names(replay) if replay is not None else []
         slot["answer"] = [a for a in slot["answer"] or [] if a in labels] or None
         st.session_state.setdefault(f"answer-{key}", slot["answer"] or [])
-        picked = st.multiselect(
+        st.multiselect(
             "Modes G will still make (number and centre): pick them here or click them on "
             "the picture",
             labels,
             key=f"answer-{key}",
             disabled=slot["revealed"],
-            on_change=_picked,
+            on_change=_answered,
             args=(slot, f"answer-{key}"),
         )
-        slot["answer"] = picked if picked or slot["answer"] is None else slot["answer"]
     else:
         label, lo, hi, stride = _point_scale(step, replay)
         start = lo
@@ -265,7 +265,7 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
             step=stride,
             key=f"answer-{key}",
             disabled=slot["revealed"],
-            on_change=_slid,
+            on_change=_answered,
             args=(slot, f"answer-{key}"),
         )
     if not slot["revealed"]:
@@ -318,12 +318,11 @@ def _question(step: Step, slot: dict, replay: Replay | None, key: str) -> None:
         st.markdown(line)
 
 
-def _slid(slot: dict, widget: str) -> None:
-    slot["answer"] = st.session_state[widget]
-
-
-def _picked(slot: dict, widget: str) -> None:
-    slot["answer"] = st.session_state[widget] or None
+def _answered(slot: dict, widget: str) -> None:
+    """A slider moved or modes picked: the slot's answer, the one writer besides a click on the
+    picture (no modes picked is no answer)."""
+    value = st.session_state[widget]
+    slot["answer"] = None if value == [] else value
 
 
 def _point_scale(step: Step, replay: Replay | None) -> tuple[str, float, float, float]:
